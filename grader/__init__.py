@@ -1,0 +1,1 @@
+"""Autograder for the autoencoders exercises (tasks 0-3)."""

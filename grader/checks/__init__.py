@@ -1,0 +1,17 @@
+"""The model checks, in the order they run; see each module's docstring.
+
+- loading: the file loads, autoencoder returns three models in order
+- structure: layers, sizes, kernels, padding, activations, weight sharing
+- numeric: forward pass, optimizer, loss, one step, seeded training
+- sparse: task 1's L1 penalty on the encoded output
+- vae: task 3's outputs, sampling, decoder input and loss terms
+"""
+from grader.checks import loading, structure, vae, numeric, sparse  # noqa
+from grader.checks.base import REGISTRY, Check, Evidence, Verdict
+
+__all__ = ["REGISTRY", "Check", "Evidence", "Verdict", "checks_for"]
+
+
+def checks_for(kind: str) -> list[Check]:
+    """The registered model checks of one kind of task, in order."""
+    return [c for c in REGISTRY if kind in c.kinds]

@@ -1,0 +1,109 @@
+"""Verdicts, the evidence a check reads, and the check registry."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from grader.layers import Row, effective_rows
+from grader.tasks import ArgSet, Task
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of one check: passed, failed, skipped or warning."""
+
+    status: str
+    message: str = ""
+
+    @classmethod
+    def ok(cls, message: str = "") -> "Verdict":
+        return cls("passed", message)
+
+    @classmethod
+    def fail(cls, message: str) -> "Verdict":
+        return cls("failed", message)
+
+    @classmethod
+    def blocked(cls, by: str) -> "Verdict":
+        return cls("skipped", f"not checked until '{by}' passes")
+
+    @classmethod
+    def warn(cls, message: str) -> "Verdict":
+        return cls("warning", message)
+
+
+@dataclass
+class Side:
+    """One argument set's measurements for the student or the reference."""
+
+    data: dict[str, Any]
+
+    @property
+    def error(self) -> dict | None:
+        return self.data.get("error")
+
+    def rows(self, model: str) -> list[Row]:
+        return effective_rows(self.data.get("layers", {}).get(model, []))
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+
+@dataclass
+class Evidence:
+    """Everything the checks of one task read, and the verdicts so far."""
+
+    task: Task
+    student: dict[str, Any] | None  # the worker's result, None if none
+    reference: dict[str, Any]
+    worker_problem: str | None = None  # timeout, crash, ...
+    verdicts: dict[str, Verdict] = field(default_factory=dict)
+
+    def passed(self, check_id: str) -> bool:
+        verdict = self.verdicts.get(check_id)
+        return verdict is not None and verdict.status in ("passed", "warning")
+
+    def pairs(self, include_edge: bool = False
+              ) -> Iterator[tuple[ArgSet, Side, Side]]:
+        """(argument set, student, reference) for each argument set."""
+        student = (self.student or {}).get("argsets", [])
+        reference = self.reference.get("argsets", [])
+        for argset, s, r in zip(self.task.argsets, student, reference):
+            if argset.edge and not include_edge:
+                continue
+            yield argset, Side(s), Side(r)
+
+
+CheckFn = Callable[[Evidence], Verdict]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered check: its id, title, points, tasks and function."""
+
+    id: str
+    title: str
+    points: float
+    kinds: tuple[str, ...]
+    function: CheckFn
+    requires: tuple[str, ...] = ()
+
+
+REGISTRY: list[Check] = []
+
+
+def check(check_id: str, title: str, points: float, kinds: tuple[str, ...],
+          requires: tuple[str, ...] = ()) -> Callable[[CheckFn], CheckFn]:
+    """Registers a model check, run in registration order."""
+    def register(function: CheckFn) -> CheckFn:
+        REGISTRY.append(Check(check_id, title, points, kinds, function,
+                              requires))
+        return function
+    return register
+
+
+def call_text(argset: ArgSet) -> str:
+    return argset.call()

@@ -1,0 +1,99 @@
+"""Did the file load, and did autoencoder(...) return three models?"""
+from __future__ import annotations
+
+from grader.checks.base import Evidence, Verdict, check
+
+ALL = ("dense", "sparse", "conv", "vae")
+
+
+def describe_error(error: dict) -> str:
+    where = error.get("where")
+    location = ""
+    if where and where.get("line"):
+        location = f" (line {where['line']}: {where.get('code', '')})"
+    return f"{error.get('type')}: {error.get('message')}{location}"
+
+
+@check("loads", "file loads and defines autoencoder", 2, ALL)
+def loads(ev: Evidence) -> Verdict:
+    if ev.worker_problem:
+        return Verdict.fail(ev.worker_problem)
+    result = ev.student or {}
+    if result.get("violations"):
+        shown = "; ".join(result["violations"][:3])
+        return Verdict.fail(
+            f"the file tried to act outside its folder ({shown}); "
+            "submissions may only build models")
+    error = result.get("load_error")
+    if error is None:
+        if result.get("probe_error"):
+            return Verdict.fail("grading stopped with "
+                                + describe_error(result["probe_error"]))
+        return Verdict.ok()
+    if error.get("type") == "MissingFunction":
+        found = error.get("found") or []
+        hint = (f"; found {', '.join(found)}" if found else
+                "; the file defines no functions")
+        return Verdict.fail(
+            f"{ev.task.filename} has no function autoencoder{hint}. "
+            f"Define {ev.task.signature}")
+    if error.get("type") == "SyntaxError":
+        return Verdict.fail(f"{ev.task.filename} does not parse: "
+                            + describe_error(error))
+    return Verdict.fail(f"importing {ev.task.filename} raised "
+                        + describe_error(error))
+
+
+def role_of(row: dict, input_shape: list) -> str:
+    """What a returned model does, judged by what it accepts and returns."""
+    from_input, from_latent = row.get("input"), row.get("latent")
+    if from_input and list(from_input[0]) == input_shape:
+        return "auto"
+    if from_input:
+        return "encoder"
+    return "decoder" if from_latent else "?"
+
+
+@check("returns", "returns encoder, decoder, auto", 2, ALL,
+       requires=("loads",))
+def returns(ev: Evidence) -> Verdict:
+    for argset, s, r in ev.pairs():
+        if s.error:
+            error = s.error
+            stage = error.get("stage")
+            if stage == "build":
+                return Verdict.fail(f"{argset.call()} raised "
+                                    + describe_error(error))
+            if stage == "return":
+                return Verdict.fail(f"{argset.call()} {error['message']}")
+            return Verdict.fail(f"{stage} failed for {argset.call()}: "
+                                + describe_error(error))
+        first = argset.args[0]
+        input_shape = list(first) if isinstance(first, (list, tuple)) \
+            else [first]
+        roles = [role_of(row, input_shape) for row in s.get("roles", [])]
+        if sorted(roles) == ["auto", "decoder", "encoder"] and \
+                roles != ["encoder", "decoder", "auto"]:
+            return Verdict.fail(
+                f"{argset.call()} returns models that act as "
+                f"({', '.join(roles)}); return encoder, decoder, auto in "
+                "that order")
+        if s.get("probe_error"):
+            return Verdict.fail(
+                f"measuring {argset.call()} failed: "
+                + describe_error(s["probe_error"]))
+    return Verdict.ok()
+
+
+@check("empty-hidden-layers", "hidden_layers=[] (edge case, no points)", 0,
+       ("dense", "sparse", "vae"), requires=("returns",))
+def empty_hidden_layers(ev: Evidence) -> Verdict:
+    for argset, s, r in ev.pairs(include_edge=True):
+        if not argset.edge:
+            continue
+        if s.error:
+            return Verdict.warn(
+                f"{argset.call()} fails ({describe_error(s.error)}); the "
+                "course never asks for an empty hidden_layers, so this "
+                "costs no points")
+    return Verdict.ok()

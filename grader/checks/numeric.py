@@ -1,0 +1,201 @@
+"""Numbers on fixed inputs with identical weights: forward pass, optimizer,
+loss, one training step and a short seeded training run.
+
+Tolerances, and why:
+- FORWARD: float32 forward passes of the same network computed in a
+  different order agree to ~1e-6; rtol 1e-4 / atol 1e-5 leaves margin, while
+  any real difference (an activation, a layer, a wiring) moves outputs by
+  1e-2 or more.
+- LOSS: a loss is a float32 mean of per-value terms; two correct
+  formulations agree to ~1e-6 relative; 1e-4 relative is the bound.
+- STEP: Adam's first step moves every weight by ~lr * sign(gradient) =
+  1e-3. Correct implementations differ only where a gradient is within
+  float noise of zero, which flips a handful of signs; so a step passes when
+  at most 1% of the weights differ from the reference's by more than 1e-4.
+- TRAINING: two epochs from identical weights on identical, unshuffled data
+  agree to ~1e-4 relative (float noise amplified by 20 Adam steps); the
+  bounds (1% for losses, 5% for the mean code) sit well above that and well
+  below the effect of any defect. The VAE's sampling noise is not shared
+  with the reference, so its bounds come from the spread of the reference
+  over sampling seeds (see VAE_TRAINING_RTOL).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from grader.checks.base import Evidence, Verdict, check
+
+FORWARD_RTOL, FORWARD_ATOL = 1e-4, 1e-5
+LOSS_RTOL = 1e-4
+STEP_ATOL, STEP_MAX_FRACTION = 1e-4, 0.01
+TRAINING_RTOL = {"loss": 0.01, "encoded": 0.05}
+VAE_TRAINING_RTOL = {"loss": 0.03, "encoded": 0.25}
+ALL = ("dense", "sparse", "conv", "vae")
+
+
+def close(a, b, rtol=FORWARD_RTOL, atol=FORWARD_ATOL) -> bool:
+    a, b = np.asarray(a), np.asarray(b)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol,
+                                                   atol=atol))
+
+
+def max_diff(a, b) -> str:
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape:
+        return f"shape {a.shape[1:]}, expected {b.shape[1:]}"
+    return f"largest difference {np.max(np.abs(a - b)):.3g}"
+
+
+@check("forward-pass", "outputs equal the reference's with the same weights",
+       3, ALL, requires=("encoder-layers", "decoder-layers", "activations"))
+def forward_pass(ev: Evidence) -> Verdict:
+    for argset, s, r in ev.pairs():
+        if ev.task.kind == "vae":
+            outs = s["encoder_out"]
+            if len(outs) != 3:
+                return Verdict.blocked("encoder-outputs")
+            pairs = [("encoder's mean", outs[1], r["encoder_out"][1]),
+                     ("encoder's log variance", outs[2], r["encoder_out"][2]),
+                     ("decoder", s["decoder_out"], r["decoder_out"])]
+        else:
+            pairs = [("encoder", s["encoder_out"][0], r["encoder_out"][0]),
+                     ("decoder", s["decoder_out"], r["decoder_out"]),
+                     ("auto", s["auto_out"], r["auto_out"])]
+        for name, mine, expected in pairs:
+            if not close(mine, expected):
+                return Verdict.fail(
+                    f"for {argset.call()} with the reference's weights, the "
+                    f"{name} output differs ({max_diff(mine, expected)}): "
+                    "the layers are wired differently from the task")
+    return Verdict.ok()
+
+
+@check("optimizer", "compiled with Adam", 2, ALL, requires=("returns",))
+def optimizer(ev: Evidence) -> Verdict:
+    for argset, s, r in ev.pairs():
+        info = s.get("compile", {})
+        name = info.get("optimizer")
+        if name is None:
+            return Verdict.fail(
+                "auto is not compiled: call auto.compile(optimizer='adam', "
+                "loss=...) before returning it")
+        if name != "Adam":
+            return Verdict.fail(f"auto is compiled with {name}; the task "
+                                "asks for Adam (optimizer='adam')")
+        expected = r.get("compile", {})
+        for key in ("learning_rate", "beta_1", "beta_2", "epsilon"):
+            mine, ref = info.get(key), expected.get(key)
+            if mine is not None and ref is not None and \
+                    not np.isclose(mine, ref, rtol=1e-3):
+                return Verdict.ok(f"note: Adam's {key} is {mine:g}, the "
+                                  f"default is {ref:g}")
+    return Verdict.ok()
+
+
+def dense_loss_candidates(x: np.ndarray, y: np.ndarray, penalty: float
+                          ) -> dict[str, float]:
+    """Known losses a student might have used, from their own outputs."""
+    eps = 1e-7
+    y = np.clip(y.astype("float64"), eps, 1 - eps)
+    x = x.astype("float64")
+    bce = -(x * np.log(y) + (1 - x) * np.log(1 - y))
+    axes = tuple(range(1, x.ndim))
+    return {
+        "binary cross-entropy": bce.mean() + penalty,
+        "mean squared error": ((x - y) ** 2).mean() + penalty,
+        "mean absolute error": np.abs(x - y).mean() + penalty,
+        "binary cross-entropy summed over the features":
+            bce.sum(axis=axes).mean() + penalty,
+        "binary cross-entropy without the sparsity penalty": bce.mean(),
+    }
+
+
+@check("loss", "loss is binary cross-entropy", 3,
+       ("dense", "sparse", "conv"),
+       requires=("forward-pass",))
+def loss(ev: Evidence) -> Verdict:
+    for argset, s, r in ev.pairs():
+        if s.get("train_error"):
+            from grader.checks.loading import describe_error
+            error = s["train_error"]
+            if "compile" in error.get("message", "").lower():
+                return Verdict.fail("auto is not compiled with a loss: "
+                                    "auto.compile(optimizer='adam', "
+                                    "loss='binary_crossentropy')")
+            return Verdict.fail(f"training auto on a batch raised "
+                                f"{describe_error(error)}")
+        mine, expected = s["train_loss"], r["train_loss"]
+        if np.isclose(mine, expected, rtol=LOSS_RTOL):
+            continue
+        guesses = dense_loss_candidates(s["x"], s["auto_out"],
+                                        s.get("penalty", 0.0))
+        named = [name for name, value in guesses.items()
+                 if np.isclose(mine, value, rtol=1e-3)]
+        cause = f"; it equals the {named[0]}" if named else ""
+        return Verdict.fail(
+            f"for {argset.call()} auto's loss on a fixed batch is "
+            f"{mine:.6g}, expected {expected:.6g} (binary cross-entropy"
+            f"{' plus the L1 penalty' if ev.task.number == 1 else ''})"
+            f"{cause}")
+    return Verdict.ok()
+
+
+def step_verdict(ev: Evidence, key: str = "step_delta") -> Verdict:
+    for argset, s, r in ev.pairs():
+        mine, expected = s.get(key), r.get(key)
+        if mine is None or expected is None:
+            return Verdict.fail(f"for {argset.call()}: no training step "
+                                "could be taken")
+        diffs = [np.abs(a - b).ravel() for la, lb in zip(mine, expected)
+                 for a, b in zip(la, lb) if a.shape == b.shape]
+        if not diffs:
+            return Verdict.fail("the trained weights do not match the "
+                                "reference's shapes")
+        flat = np.concatenate(diffs)
+        fraction = float(np.mean(flat > STEP_ATOL))
+        if fraction > STEP_MAX_FRACTION:
+            moved = np.concatenate([np.abs(a).ravel() for la in mine
+                                    for a in la])
+            return Verdict.fail(
+                f"for {argset.call()} one training step from the "
+                f"reference's weights changes {fraction:.0%} of the weights "
+                f"differently from the reference (median step "
+                f"{np.median(moved):.2g}, Adam's first step is ~1e-3): "
+                "check the optimizer and the loss")
+    return Verdict.ok()
+
+
+@check("training-step", "one training step matches the reference", 2,
+       ("dense", "sparse", "conv"), requires=("loss", "optimizer"))
+def training_step(ev: Evidence) -> Verdict:
+    return step_verdict(ev)
+
+
+@check("seeded-training", "short seeded training matches the reference", 3,
+       ALL, requires=("returns",))
+def seeded_training(ev: Evidence) -> Verdict:
+    mine = (ev.student or {}).get("training", {})
+    ref = ev.reference.get("training", {})
+    call = f"autoencoder{tuple(ev.task.train_args)!r}"
+    if mine.get("error"):
+        from grader.checks.loading import describe_error
+        return Verdict.fail(f"training {call} for 2 epochs failed: "
+                            + describe_error(mine["error"]))
+    rtol = VAE_TRAINING_RTOL if ev.task.kind == "vae" else TRAINING_RTOL
+    source = ev.reference.get("data_source", "")
+    for key in ("loss", "val_loss"):
+        a, b = mine.get(key) or [np.nan], ref.get(key) or [np.nan]
+        if not np.isclose(a[-1], b[-1], rtol=rtol["loss"]):
+            return Verdict.fail(
+                f"after 2 seeded epochs of {call} on 320 {source}, {key} is "
+                f"{a[-1]:.4g}, the reference's {b[-1]:.4g} (tolerance "
+                f"{rtol['loss']:.0%})")
+    a, b = mine.get("encoded_mean", []), ref.get("encoded_mean", [])
+    index = 1 if ev.task.kind == "vae" else 0  # the VAE: the means
+    if len(a) != len(b) or not np.isclose(a[index], b[index],
+                                          rtol=rtol["encoded"], atol=0.02):
+        shown = a[index] if len(a) > index else "missing"
+        return Verdict.fail(
+            f"after 2 seeded epochs of {call}, np.mean of the encoded test "
+            f"images is {shown}, the reference's {b[index]:.4g}")
+    return Verdict.ok()

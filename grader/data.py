@@ -1,0 +1,58 @@
+"""The inputs the probes and the seeded training run use.
+
+MNIST comes from the ``.npz`` named by ``MNIST_PATH`` when that is set and
+readable; otherwise the grader makes synthetic digit-like images (strokes on
+a 28x28 canvas) from a fixed seed, so grading never needs the network. The
+source is part of every result, and student and reference always see the
+same data.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+
+def mnist_images() -> tuple[np.ndarray, str]:
+    """Up to 2,000 test images as float32 in [0, 1], and their source."""
+    path = os.environ.get("MNIST_PATH")
+    if path:
+        try:
+            with np.load(path) as data:
+                images = data["x_test"][:2000].astype("float32") / 255.0
+            return images, f"MNIST ({os.path.basename(path)})"
+        except Exception:  # unreadable: fall back, and say so in the source
+            pass
+    return synthetic_digits(2000), "synthetic digit-like images (seed 0)"
+
+
+def synthetic_digits(count: int, seed: int = 0) -> np.ndarray:
+    """Digit-like 28x28 images: a few thick random strokes, values in [0, 1]."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:28, 0:28].astype("float32")
+    images = np.zeros((count, 28, 28), "float32")
+    for image in images:
+        for _ in range(rng.integers(2, 5)):
+            (x0, y0), (x1, y1) = rng.uniform(6, 22, size=(2, 2))
+            t = np.linspace(0, 1, 24)[:, None, None]
+            px, py = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+            dist = np.min((xx - px) ** 2 + (yy - py) ** 2, axis=0)
+            np.maximum(image, np.exp(-dist / 2.5), out=image)
+    return images
+
+
+def inputs_for(shape: tuple, count: int, seed: int,
+               images: np.ndarray) -> np.ndarray:
+    """``count`` inputs of ``shape`` (no batch axis) with values in [0, 1].
+
+    MNIST-shaped inputs are images; others are seeded uniform noise.
+    """
+    shape = tuple(shape)
+    rng = np.random.default_rng(seed)
+    if shape == (784,):
+        rows = rng.choice(len(images), count, replace=count > len(images))
+        return images[rows].reshape(count, 784)
+    if shape == (28, 28, 1):
+        rows = rng.choice(len(images), count, replace=count > len(images))
+        return images[rows][..., None]
+    return rng.uniform(0, 1, (count,) + shape).astype("float32")

@@ -1,0 +1,148 @@
+"""The course's file rules, checked on the source text (never run).
+
+Each rule is its own check with its own point, separate from the model
+checks, so a style slip never hides a correct model or the reverse.
+"""
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+from typing import Callable
+
+import pycodestyle
+
+from grader.checks.base import Verdict
+
+SHEBANG = "#!/usr/bin/env python3"
+ALLOWED_IMPORT = "import tensorflow.keras as keras"
+
+
+class _Collector(pycodestyle.BaseReport):
+    """A pycodestyle report that keeps the violations instead of printing."""
+
+    def __init__(self, options):
+        super().__init__(options)
+        self.found: list[tuple[int, int, str]] = []
+
+    def error(self, line_number, offset, text, check):
+        code = super().error(line_number, offset, text, check)
+        if code:
+            self.found.append((line_number, offset + 1, text))
+        return code
+
+
+def pycodestyle_violations(path: Path) -> list[tuple[int, int, str]]:
+    """(line, column, 'E123 message') for each violation in ``path``."""
+    guide = pycodestyle.StyleGuide(quiet=True, reporter=_Collector)
+    report = guide.check_files([str(path)])
+    return report.found
+
+
+def _parse(source: str) -> ast.Module | None:
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def shebang(path: Path, source: str, tree: ast.Module | None) -> Verdict:
+    first = source.split("\n", 1)[0].rstrip("\r")
+    if first == SHEBANG:
+        return Verdict.ok()
+    return Verdict.fail(f"line 1 is {first[:60]!r}, expected {SHEBANG!r}")
+
+
+def module_docstring(path: Path, source: str,
+                     tree: ast.Module | None) -> Verdict:
+    if tree is None:
+        return Verdict.fail("the file does not parse, so no docstring")
+    if ast.get_docstring(tree):
+        return Verdict.ok()
+    return Verdict.fail('the module has no docstring: start the file (after '
+                        'the shebang) with """What this module does."""')
+
+
+def definition_docstrings(path: Path, source: str,
+                          tree: ast.Module | None) -> Verdict:
+    if tree is None:
+        return Verdict.fail("the file does not parse")
+    missing = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
+                             ast.ClassDef)):
+            if not ast.get_docstring(node):
+                missing.append(f"{node.name} (line {node.lineno})")
+            if isinstance(node, ast.ClassDef):
+                for item in node.body:
+                    if isinstance(item, (ast.FunctionDef,
+                                         ast.AsyncFunctionDef)) and \
+                            not ast.get_docstring(item):
+                        missing.append(f"{node.name}.{item.name} "
+                                       f"(line {item.lineno})")
+    if missing:
+        return Verdict.fail("no docstring: " + ", ".join(missing[:5]))
+    return Verdict.ok()
+
+
+def style(path: Path, source: str, tree: ast.Module | None) -> Verdict:
+    found = pycodestyle_violations(path)
+    if not found:
+        return Verdict.ok()
+    shown = "; ".join(f"line {line}:{col} {text}"
+                      for line, col, text in found[:3])
+    more = f" (+{len(found) - 3} more)" if len(found) > 3 else ""
+    return Verdict.fail(f"{len(found)} pycodestyle violation(s): {shown}"
+                        f"{more}")
+
+
+def executable(path: Path, source: str, tree: ast.Module | None) -> Verdict:
+    if os.stat(path).st_mode & 0o111:
+        return Verdict.ok()
+    return Verdict.fail(f"the file is not executable: chmod +x {path.name}")
+
+
+def final_newline(path: Path, source: str,
+                  tree: ast.Module | None) -> Verdict:
+    if source.endswith("\n"):
+        return Verdict.ok()
+    return Verdict.fail("the file does not end with a newline")
+
+
+def imports(path: Path, source: str, tree: ast.Module | None) -> Verdict:
+    if tree is None:
+        return Verdict.fail("the file does not parse")
+    other = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            text = ast.get_source_segment(source, node) or ast.unparse(node)
+            if " ".join(text.split()) != ALLOWED_IMPORT:
+                other.append(f"line {node.lineno}: {text.strip()}")
+    if other:
+        return Verdict.fail(f"only {ALLOWED_IMPORT!r} is allowed; found "
+                            + "; ".join(other[:3]))
+    return Verdict.ok()
+
+
+RuleFn = Callable[[Path, str, "ast.Module | None"], Verdict]
+RULES: list[tuple[str, str, RuleFn]] = [
+    ("shebang", "first line is #!/usr/bin/env python3", shebang),
+    ("module-docstring", "module docstring", module_docstring),
+    ("docstrings", "functions, classes and methods have docstrings",
+     definition_docstrings),
+    ("pycodestyle", "pycodestyle clean", style),
+    ("executable", "file is executable", executable),
+    ("final-newline", "ends with a newline", final_newline),
+    ("imports", "imports only tensorflow.keras as keras", imports),
+]
+
+
+def check_file(path: Path) -> dict[str, Verdict]:
+    """Every file rule's verdict for ``path`` (a missing file fails all)."""
+    if not path.is_file():
+        return {rule_id: Verdict.fail(f"{path.name} not found")
+                for rule_id, _, _ in RULES}
+    raw = path.read_bytes()
+    source = raw.decode("utf-8", "replace")
+    tree = _parse(source)
+    return {rule_id: fn(path, source, tree) for rule_id, _, fn in RULES}

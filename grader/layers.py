@@ -1,0 +1,178 @@
+"""Effective layers: what a traced forward pass did, in comparable form.
+
+A worker records every leaf layer call in order. Here those calls become
+rows: one per layer with weights (with its activation named by the values it
+produced), pooling, upsampling and other shape-changing layers kept, layers
+that change nothing dropped, and a stand-alone activation (``Activation``,
+``ReLU``, a ``Lambda``) folded into the linear layer before it. Two correct
+solutions in different styles give the same rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+PROBE = np.array([-3, -1, -0.5, -0.1, 0, 0.1, 0.5, 1, 3], "float64")
+
+ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "linear": lambda x: x,
+    "relu": lambda x: np.maximum(x, 0),
+    "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+    "tanh": np.tanh,
+    "softplus": lambda x: np.log1p(np.exp(x)),
+    "elu": lambda x: np.where(x > 0, x, np.expm1(x)),
+    "selu": lambda x: 1.0507009873554805 * np.where(
+        x > 0, x, 1.6732632423543772 * np.expm1(x)),
+    "exponential": np.exp,
+    "leaky_relu": lambda x: np.where(x > 0, x, 0.2 * x),
+    "leaky_relu(0.3)": lambda x: np.where(x > 0, x, 0.3 * x),
+    "leaky_relu(0.01)": lambda x: np.where(x > 0, x, 0.01 * x),
+    "swish": lambda x: x / (1 + np.exp(-x)),
+    "hard_sigmoid": lambda x: np.clip(x / 6 + 0.5, 0, 1),
+}
+# Keras 2's hard_sigmoid is 0.2x + 0.5; both count as hard_sigmoid.
+ALTERNATIVES = {"hard_sigmoid": lambda x: np.clip(0.2 * x + 0.5, 0, 1)}
+WEIGHTLESS_KEEP = {"MaxPooling2D", "AveragePooling2D", "UpSampling2D",
+                   "Flatten", "Reshape", "Resizing", "Cropping2D",
+                   "ZeroPadding2D", "GlobalAveragePooling2D",
+                   "GlobalMaxPooling2D", "Concatenate"}
+
+
+def name_activation(inputs: np.ndarray, outputs: np.ndarray) -> str | None:
+    """The activation that maps ``inputs`` to ``outputs``, or None."""
+    inputs = np.asarray(inputs, "float64")
+    outputs = np.asarray(outputs, "float64")
+    if inputs.shape != outputs.shape or inputs.size == 0:
+        return None
+    with np.errstate(over="ignore", invalid="ignore"):
+        for name, fn in list(ACTIVATIONS.items()) + list(ALTERNATIVES.items()):
+            if np.allclose(fn(inputs), outputs, rtol=1e-4, atol=1e-5):
+                return name
+    return None
+
+
+def activation_of(values: list[float] | None) -> str:
+    """Names an activation sampled at :data:`PROBE`."""
+    if values is None:
+        return "linear"
+    return name_activation(PROBE, np.array(values)) or "custom"
+
+
+@dataclass
+class Row:
+    """One effective layer."""
+
+    kind: str
+    index: int  # position in the traced calls
+    activation: str | None = None
+    units: int | None = None
+    filters: int | None = None
+    kernel: tuple | None = None
+    strides: tuple | None = None
+    padding: str | None = None
+    pool: tuple | None = None
+    size: tuple | None = None
+    output_shape: tuple | None = None
+    input_shape: tuple | None = None
+    layer_id: int | None = None
+    regularizers: dict[str, Any] = field(default_factory=dict)
+    activation_layer: str | None = None  # class of a folded activation layer
+
+    @property
+    def weighted(self) -> bool:
+        return self.units is not None or self.filters is not None or \
+            self.kind in ("Dense", "Conv2D", "Conv2DTranspose")
+
+    def describe(self, with_activation: bool = True) -> str:
+        """``Dense(64, relu)``, ``Conv2D(16, 3x3, same, relu)`` ..."""
+        parts: list[str] = []
+        if self.units is not None:
+            parts.append(str(self.units))
+        if self.filters is not None:
+            parts.append(str(self.filters))
+        if self.kernel:
+            parts.append("x".join(str(k) for k in self.kernel))
+        if self.pool:
+            parts.append("x".join(str(k) for k in self.pool))
+        if self.size:
+            parts.append("x".join(str(k) for k in self.size))
+        if self.padding:
+            parts.append(self.padding)
+        if with_activation and self.activation and self.weighted:
+            parts.append(self.activation)
+        return f"{self.kind}({', '.join(parts)})" if parts else self.kind
+
+
+def _tuple(value: Any) -> tuple | None:
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return tuple(int(v) for v in value)
+    return (int(value), int(value))
+
+
+def _regularizers(call: dict) -> dict[str, Any]:
+    regs = {k: call[k] for k in ("kernel_regularizer", "bias_regularizer",
+                                 "activity_regularizer") if call.get(k)}
+    if call.get("l1") or call.get("l2"):  # an ActivityRegularization layer
+        regs["activity_regularizer"] = {"class": call["class"],
+                                        "l1": call.get("l1", 0.0),
+                                        "l2": call.get("l2", 0.0)}
+    return regs
+
+
+def effective_rows(calls: list[dict]) -> list[Row]:
+    """Turns traced calls (see :func:`grader.probe.describe_call`) to rows."""
+    rows: list[Row] = []
+    for index, call in enumerate(calls):
+        kind = call["class"]
+        out_shape = tuple(call["output_shapes"][0]) if call["output_shapes"] \
+            else None
+        in_shape = tuple(call["input_shapes"][0]) if call["input_shapes"] \
+            else None
+        regs = _regularizers(call)
+        if call["weights"]:
+            rows.append(Row(
+                kind=kind, index=index,
+                activation=activation_of(call.get("activation")),
+                units=call.get("units"), filters=call.get("filters"),
+                kernel=_tuple(call.get("kernel_size")),
+                strides=_tuple(call.get("strides")),
+                padding=call.get("padding"), output_shape=out_shape,
+                input_shape=in_shape, layer_id=call["id"], regularizers=regs))
+            continue
+        if "input_sample" in call and call["input_shapes"] == \
+                call["output_shapes"] and kind not in WEIGHTLESS_KEEP:
+            fn = name_activation(call["input_sample"], call["output_sample"])
+            if fn == "linear":  # changes nothing: Dropout, Input, identity
+                if regs and rows:
+                    rows[-1].regularizers.update(regs)
+                continue
+            previous = rows[-1] if rows else None
+            if fn and previous is not None and previous.weighted and \
+                    previous.activation == "linear" and \
+                    previous.output_shape == in_shape:
+                previous.activation = fn
+                previous.activation_layer = kind
+                continue
+            rows.append(Row(kind=kind, index=index, activation=fn or "custom",
+                            output_shape=out_shape, input_shape=in_shape,
+                            regularizers=regs))
+            continue
+        if call.get("identity"):
+            continue
+        rows.append(Row(
+            kind=kind, index=index, pool=_tuple(call.get("pool_size")),
+            size=_tuple(call.get("size")) if kind.startswith("UpSampling")
+            else None,
+            strides=_tuple(call.get("strides")),
+            padding=call.get("padding") if kind.endswith("Pooling2D")
+            else None,
+            output_shape=out_shape, input_shape=in_shape, regularizers=regs))
+    return rows
+
+
+def output_shape(rows: list[Row]) -> tuple | None:
+    return rows[-1].output_shape if rows else None

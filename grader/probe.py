@@ -1,0 +1,597 @@
+"""What a worker measures on one task file: runs inside the worker only.
+
+Every function here returns plain data (dicts, lists, numbers, arrays). The
+parent compares the student's data with the reference's and decides; nothing
+here judges.
+
+The measurements remove randomness instead of tolerating it: every layer
+that has weights gets the same deterministic weights in student and
+reference (by its position in call order and its shapes), and the VAE's
+sampling is controlled by forcing the log-variance layer's output.
+"""
+from __future__ import annotations
+
+import copy
+import sys
+import traceback
+from typing import Any, Callable
+
+import numpy as np
+
+from grader import data as grader_data
+from grader.tasks import Task
+
+import tensorflow as tf  # noqa: E402  (the worker imports TF once, here)
+import tensorflow.keras as keras  # noqa: E402
+
+# Values at which activation functions are sampled, to name them by numbers.
+ACTIVATION_PROBE = np.array([-3, -1, -0.5, -0.1, 0, 0.1, 0.5, 1, 3], "float32")
+BATCH = 16          # rows for output comparisons
+SPREAD_ROWS = 2048  # rows for the VAE sampling statistics
+SAMPLE_VALUES = 256  # values kept of a layer's input/output, per call
+LOG_VAR_ZERO = -30.0  # log-variance that makes the sampling noise ~3e-7
+LOG_VAR_SPREAD = float(np.log(0.25))  # log-variance with std exp(lv/2) = 0.5
+
+
+# ---------------------------------------------------------------- utilities
+
+def keras_modules() -> list:
+    """The Keras packages loaded in this process (tf-keras and/or Keras 3)."""
+    found = [keras]
+    for name in ("keras", "tf_keras"):
+        module = sys.modules.get(name)
+        if module is not None and hasattr(module, "layers"):
+            found.append(module)
+    return found
+
+
+def layer_base_classes() -> list[type]:
+    bases = []
+    for module in keras_modules():
+        base = module.layers.Layer
+        if base not in bases:
+            bases.append(base)
+    return bases
+
+
+def is_model(obj: Any) -> bool:
+    return any(isinstance(obj, module.Model) for module in keras_modules())
+
+
+def to_numpy(value: Any) -> Any:
+    """Tensors (possibly nested in lists/tuples/dicts) to NumPy arrays."""
+    if isinstance(value, (list, tuple)):
+        return [to_numpy(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_numpy(v) for k, v in value.items()}
+    if hasattr(value, "numpy"):
+        return np.asarray(value.numpy())
+    return np.asarray(value)
+
+
+def flat_arrays(value: Any) -> list[np.ndarray]:
+    if isinstance(value, (list, tuple)):
+        return [a for v in value for a in flat_arrays(v)]
+    if isinstance(value, dict):
+        return [a for v in value.values() for a in flat_arrays(v)]
+    return [np.asarray(value)]
+
+
+def error_info(exc: BaseException, student_file: str) -> dict:
+    """Type, message and the innermost line of the student's file."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    mine = [f for f in frames if f.filename == student_file]
+    where = None
+    if mine:
+        frame = mine[-1]
+        where = {"line": frame.lineno, "code": (frame.line or "").strip()}
+    message = str(exc)
+    if isinstance(exc, SystemExit):
+        message = f"sys.exit({exc.code!r}) was called"
+    return {"type": type(exc).__name__, "message": message[:400],
+            "where": where}
+
+
+def guarded(student_file: str, fn: Callable, *args) -> tuple[Any, dict | None]:
+    """Runs ``fn``; returns (value, None) or (None, error info)."""
+    try:
+        return fn(*args), None
+    except BaseException as exc:  # student code may raise SystemExit too
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return None, error_info(exc, student_file)
+
+
+# ------------------------------------------------------------------ tracing
+
+class Call:
+    """One call of a leaf layer seen during a forward pass."""
+
+    def __init__(self, layer, inputs, outputs):
+        self.layer = layer
+        self.inputs = [np.asarray(a) for a in flat_arrays(to_numpy(inputs))]
+        self.outputs = [np.asarray(a) for a in flat_arrays(to_numpy(outputs))]
+
+
+def has_sublayers(layer) -> bool:
+    try:
+        return any(True for _ in layer._flatten_layers(
+            include_self=False, recursive=False))
+    except Exception:
+        return bool(getattr(layer, "layers", None))
+
+
+def trace(model, x) -> tuple[list[Call], Any]:
+    """Calls ``model(x)`` eagerly and records every leaf layer call in order."""
+    calls: list[Call] = []
+    patched = []
+    for base in layer_base_classes():
+        original = base.__call__
+
+        def recording(self, *args, __original=original, **kwargs):
+            out = __original(self, *args, **kwargs)
+            if not has_sublayers(self):
+                try:
+                    calls.append(Call(self, args[0] if args else
+                                      next(iter(kwargs.values()), None), out))
+                except Exception:
+                    pass
+            return out
+
+        base.__call__ = recording
+        patched.append((base, original))
+    try:
+        output = model(x)
+    finally:
+        for base, original in patched:
+            base.__call__ = original
+    return calls, to_numpy(output)
+
+
+def regularizer_info(reg) -> dict | None:
+    """Names a regularizer by what it computes on two probe tensors."""
+    if reg is None:
+        return None
+    t = tf.constant([[-2.0, -1.0, 0.5, 1.0, 3.0]])
+    try:
+        r1 = float(to_numpy(reg(t)))
+        r2 = float(to_numpy(reg(2 * t)))
+    except Exception as exc:
+        return {"class": type(reg).__name__, "error": str(exc)[:200]}
+    # r(t) = a*sum|t| + b*sum t^2: solve from t and 2t (sum|t| = 7.5,
+    # sum t^2 = 15.25).
+    b = (r2 - 2 * r1) / (2 * 15.25)
+    a = (r1 - b * 15.25) / 7.5
+    return {"class": type(reg).__name__, "l1": a, "l2": b}
+
+
+def activation_values(layer) -> list[float] | None:
+    fn = getattr(layer, "activation", None)
+    if fn is None or not callable(fn):
+        return None
+    try:
+        return [float(v) for v in to_numpy(fn(tf.constant(ACTIVATION_PROBE)))]
+    except Exception:
+        return None
+
+
+def describe_call(call: Call) -> dict:
+    """The plain description of one traced layer call."""
+    layer = call.layer
+    info: dict[str, Any] = {
+        "class": type(layer).__name__,
+        "name": getattr(layer, "name", ""),
+        "id": id(layer),
+        "input_shapes": [list(a.shape[1:]) for a in call.inputs],
+        "output_shapes": [list(a.shape[1:]) for a in call.outputs],
+        "weights": [list(v.shape) for v in layer.trainable_weights],
+        "activation": activation_values(layer),
+    }
+    for attr in ("units", "filters", "kernel_size", "strides", "padding",
+                 "pool_size", "size", "interpolation", "rate", "use_bias",
+                 "dilation_rate", "height", "width", "target_shape"):
+        value = getattr(layer, attr, None)
+        if isinstance(value, (int, float, str, bool)) or (
+                isinstance(value, (list, tuple)) and all(
+                    isinstance(v, (int, float)) for v in value)):
+            info[attr] = list(value) if isinstance(value, tuple) else value
+    for attr in ("kernel_regularizer", "bias_regularizer",
+                 "activity_regularizer"):
+        info[attr] = regularizer_info(getattr(layer, attr, None))
+    for attr in ("l1", "l2"):  # ActivityRegularization layers
+        value = getattr(layer, attr, None)
+        if isinstance(value, (int, float)):
+            info[attr] = float(value)
+    if len(call.inputs) == 1 and len(call.outputs) == 1:
+        info["input_sample"] = call.inputs[0][0].ravel()[:SAMPLE_VALUES]
+        info["output_sample"] = call.outputs[0][0].ravel()[:SAMPLE_VALUES]
+    elif call.inputs and call.outputs:
+        info["identity"] = len(call.inputs) == len(call.outputs) and all(
+            a.shape == b.shape and np.allclose(a, b)
+            for a, b in zip(call.inputs, call.outputs))
+    return info
+
+
+def weighted_layers(calls: list[Call]) -> list:
+    """Layers with trainable weights, in first-call order, each once."""
+    seen, layers = set(), []
+    for call in calls:
+        if call.layer.trainable_weights and id(call.layer) not in seen:
+            seen.add(id(call.layer))
+            layers.append(call.layer)
+    return layers
+
+
+# ---------------------------------------------------------------- weights
+
+def canonical_value(seed: int, position: int, index: int,
+                    shape: tuple) -> np.ndarray:
+    """The deterministic value of weight ``index`` of layer ``position``.
+
+    Kernels are Glorot-uniform, other weights uniform in [-0.1, 0.1]: what
+    depends only on position and shape is identical in student and reference.
+    """
+    rng = np.random.default_rng([seed, position, index])
+    if len(shape) >= 2:
+        receptive = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
+        fan_in, fan_out = shape[-2] * receptive, shape[-1] * receptive
+        limit = np.sqrt(6.0 / (fan_in + fan_out))
+        return rng.uniform(-limit, limit, shape).astype("float32")
+    return rng.uniform(-0.1, 0.1, shape).astype("float32")
+
+
+def assign_canonical(layers: list, seed: int) -> None:
+    for position, layer in enumerate(layers):
+        for index, variable in enumerate(layer.trainable_weights):
+            shape = tuple(int(d) for d in variable.shape)
+            variable.assign(canonical_value(seed, position, index, shape))
+
+
+def snapshot(layers: list) -> list[list[np.ndarray]]:
+    return [[np.array(to_numpy(v)) for v in layer.trainable_weights]
+            for layer in layers]
+
+
+def restore(layers: list, values: list[list[np.ndarray]]) -> None:
+    for layer, arrays in zip(layers, values):
+        for variable, value in zip(layer.trainable_weights, arrays):
+            variable.assign(value)
+
+
+def trainable_ids(model) -> set[int]:
+    return {id(v) for v in model.trainable_weights}
+
+
+# ---------------------------------------------------------------- compile
+
+def compile_info(auto) -> dict:
+    optimizer = getattr(auto, "optimizer", None)
+    info: dict[str, Any] = {"optimizer": None, "learning_rate": None,
+                            "loss": None}
+    if optimizer is not None:
+        info["optimizer"] = type(optimizer).__name__
+        try:
+            info["learning_rate"] = float(to_numpy(optimizer.learning_rate))
+        except Exception:
+            pass
+        for attr in ("beta_1", "beta_2", "epsilon"):
+            try:
+                info[attr] = float(to_numpy(getattr(optimizer, attr)))
+            except Exception:
+                pass
+    loss = getattr(auto, "loss", None)
+    if loss is not None:
+        info["loss"] = loss if isinstance(loss, str) else getattr(
+            loss, "__name__", type(loss).__name__)
+    return info
+
+
+def train_loss(auto, x) -> float:
+    """One ``train_on_batch`` step; returns the loss before the update."""
+    result = auto.train_on_batch(x, x, return_dict=True)
+    if "loss" not in result:
+        raise ValueError(f"train_on_batch returned no 'loss': {sorted(result)}")
+    return float(np.mean(to_numpy(result["loss"])))
+
+
+def added_losses(model) -> float:
+    return float(sum(float(np.sum(to_numpy(loss))) for loss in model.losses))
+
+
+# ---------------------------------------------------------------- probes
+
+class Probe:
+    """Measures one student's (or the reference's) task file."""
+
+    def __init__(self, task: Task, module, student_file: str,
+                 images: np.ndarray):
+        self.task = task
+        self.module = module
+        self.file = student_file
+        self.images = images
+
+    # Shapes of the three models' inputs, from the task's arguments.
+    def input_shape(self, args: tuple) -> tuple:
+        first = args[0]
+        return tuple(first) if isinstance(first, (list, tuple)) else (first,)
+
+    def latent_shape(self, args: tuple) -> tuple:
+        latent = args[2]
+        return tuple(latent) if isinstance(latent, (list, tuple)) else (latent,)
+
+    def build(self, args: tuple) -> tuple[Any, dict | None]:
+        keras.backend.clear_session()
+        keras.utils.set_random_seed(0)
+        value, error = guarded(self.file, self.module.autoencoder,
+                               *copy.deepcopy(args))
+        if error:
+            return None, {"stage": "build", **error}
+        if not isinstance(value, (tuple, list)):
+            return None, {"stage": "return", "type": type(value).__name__,
+                          "message": f"returned a {type(value).__name__}, "
+                                     "not the tuple encoder, decoder, auto"}
+        if len(value) != 3:
+            return None, {"stage": "return", "type": "tuple",
+                          "message": f"returned {len(value)} values, "
+                                     "expected 3 (encoder, decoder, auto)"}
+        kinds = [type(v).__name__ for v in value]
+        if not all(is_model(v) for v in value):
+            return None, {"stage": "return", "type": "types",
+                          "message": "returned " + ", ".join(kinds)
+                                     + ": all three must be Keras models"}
+        return list(value), None
+
+    def role_shapes(self, models, args) -> list[dict]:
+        """What each returned model maps: used to spot a wrong order."""
+        x = np.zeros((2,) + self.input_shape(args), "float32")
+        z = np.zeros((2,) + self.latent_shape(args), "float32")
+        roles = []
+        for model in models:
+            row = {}
+            for label, value in (("input", x), ("latent", z)):
+                try:
+                    out = flat_arrays(to_numpy(model(value)))
+                    row[label] = [list(a.shape[1:]) for a in out]
+                except Exception:
+                    row[label] = None
+            roles.append(row)
+        return roles
+
+    def run_argset(self, seed: int, args: tuple) -> dict:
+        models, error = self.build(args)
+        if error:
+            return {"error": error}
+        result: dict[str, Any] = {"roles": self.role_shapes(models, args)}
+        encoder, decoder, auto = models
+        x = grader_data.inputs_for(self.input_shape(args), BATCH, seed,
+                                   self.images)
+        z = self.latents(seed, args)
+        traces = {}
+        for name, model, value in (("encoder", encoder, x),
+                                   ("decoder", decoder, z),
+                                   ("auto", auto, x)):
+            traced, error = guarded(self.file, trace, model, value)
+            if error:
+                result["error"] = {"stage": f"call {name}", **error}
+                return result
+            traces[name] = traced
+        try:
+            result.update(self.measure(seed, args, models, traces, x, z))
+        except Exception as exc:  # a probe the student's models break
+            result["probe_error"] = error_info(exc, self.file)
+        return result
+
+    def latents(self, seed: int, args: tuple) -> np.ndarray:
+        rng = np.random.default_rng([seed, 99])
+        shape = (BATCH,) + self.latent_shape(args)
+        if self.task.kind == "vae":
+            return rng.standard_normal(shape).astype("float32")
+        return rng.uniform(0, 2, shape).astype("float32")  # relu codes
+
+    def measure(self, seed, args, models, traces, x, z) -> dict:
+        encoder, decoder, auto = models
+        enc_calls, _ = traces["encoder"]
+        dec_calls, _ = traces["decoder"]
+        auto_calls, _ = traces["auto"]
+        out: dict[str, Any] = {
+            "layers": {name: [describe_call(c) for c in traces[name][0]]
+                       for name in traces},
+            "compile": compile_info(auto),
+        }
+        enc_layers = weighted_layers(enc_calls)
+        dec_layers = weighted_layers(dec_calls)
+        heads = {}
+        if self.task.kind == "vae":
+            enc_layers, heads = self.order_heads(enc_layers, enc_calls,
+                                                 traces["encoder"][1])
+        canonical = enc_layers + dec_layers
+        assign_canonical(canonical, seed)
+        shared = trainable_ids(auto) == trainable_ids(encoder) | trainable_ids(
+            decoder)
+        auto_layers = weighted_layers(auto_calls)
+        if not shared:  # give auto the same weights by its own call order
+            assign_canonical(auto_layers, seed)
+        out["weights"] = {
+            "encoder": [[list(v.shape) for v in layer.trainable_weights]
+                        for layer in enc_layers],
+            "decoder": [[list(v.shape) for v in layer.trainable_weights]
+                        for layer in dec_layers],
+        }
+        out["shared"] = shared
+        out["auto_layer_ids_in_parts"] = [
+            id(layer) in {id(l) for l in canonical} for layer in auto_layers]
+        out["heads"] = heads
+        out["x"] = x
+        out["z"] = z
+        out["encoder_out"] = flat_arrays(to_numpy(encoder(x)))
+        out["decoder_out"] = to_numpy(decoder(z))
+        out["auto_out"] = to_numpy(auto(x))
+        if self.task.kind == "vae":
+            out.update(self.measure_vae(seed, models, canonical, heads, x,
+                                        len(enc_layers)))
+        else:
+            out.update(self.measure_plain(models, canonical, auto_layers, x,
+                                          shared))
+        return out
+
+    def order_heads(self, layers, calls, outputs):
+        """Puts the mean and log-variance layers last, mean first.
+
+        They are found by which traced layer produced encoder outputs 1 and
+        2 (the task's mean and log variance); the rest keep call order.
+        """
+        outputs = flat_arrays(outputs)
+        found = {}
+        if len(outputs) == 3:
+            for role, target in (("mean", outputs[1]), ("log_var", outputs[2])):
+                for call in calls:
+                    if (call.layer.trainable_weights and len(call.outputs) == 1
+                            and call.outputs[0].shape == target.shape
+                            and np.allclose(call.outputs[0], target)):
+                        found[role] = call.layer
+                        break
+        if len(found) != 2 or found["mean"] is found["log_var"]:
+            return layers, {}
+        rest = [l for l in layers if l is not found["mean"]
+                and l is not found["log_var"]]
+        ordered = rest + [found["mean"], found["log_var"]]
+        return ordered, {"mean": len(rest), "log_var": len(rest) + 1}
+
+    def measure_plain(self, models, canonical, auto_layers, x, shared) -> dict:
+        encoder, decoder, auto = models
+        out: dict[str, Any] = {}
+        out["composed_out"] = to_numpy(decoder(encoder(x)))
+        auto(x)
+        out["penalty"] = added_losses(auto)
+        layers = canonical if shared else auto_layers
+        before = snapshot(layers)
+        loss, error = guarded(self.file, train_loss, auto, x)
+        out["train_loss"] = loss
+        out["train_error"] = error
+        if error is None:
+            after = snapshot(layers)
+            out["step_delta"] = [[a - b for a, b in zip(la, lb)]
+                                 for la, lb in zip(after, before)]
+        return out
+
+    def measure_vae(self, seed, models, canonical, heads, x,
+                    n_encoder: int) -> dict:
+        encoder, decoder, auto = models
+        out: dict[str, Any] = {}
+        if not heads:
+            out["vae_error"] = "mean and log-variance layers not identified"
+            return out
+        mean_layer = canonical[heads["mean"]]
+        log_var_layer = canonical[heads["log_var"]]
+        start = snapshot(canonical)
+
+        def force_log_var(value):
+            kernel, *rest = log_var_layer.trainable_weights
+            kernel.assign(np.zeros(kernel.shape, "float32"))
+            for variable in rest:
+                variable.assign(np.full(variable.shape, value, "float32"))
+
+        # Which encoder outputs are random (z should be, and only z)?
+        out["encoder_again"] = flat_arrays(to_numpy(encoder(x)))
+        # Is auto's decoder fed something random (z), the mean or log_var?
+        first, second = to_numpy(auto(x)), to_numpy(auto(x))
+        _, mean, log_var = flat_arrays(to_numpy(encoder(x)))
+        out["feed"] = {"auto_1": first, "auto_2": second,
+                       "decoder_of_mean": to_numpy(decoder(mean)),
+                       "decoder_of_log_var": to_numpy(decoder(log_var))}
+        auto(x)
+        out["added_losses"] = added_losses(auto)
+
+        # Spread of z around the mean with log_var forced to log(0.25).
+        force_log_var(LOG_VAR_SPREAD)
+        big = grader_data.inputs_for(
+            self.input_shape_from(x), SPREAD_ROWS, seed + 1, self.images)
+        z, mean, log_var = flat_arrays(to_numpy(encoder(big)))
+        out["spread"] = {"noise": z - mean, "log_var": log_var[:4]}
+
+        # Loss with the variance driven to ~0 (z = mean), first Adam step.
+        force_log_var(LOG_VAR_ZERO)
+        _, mean0, log_var0 = flat_arrays(to_numpy(encoder(x)))
+        out["loss_var0"] = {"mean": mean0, "log_var": log_var0,
+                            "decoded": to_numpy(decoder(mean0)),
+                            "auto": to_numpy(auto(x))}
+        before = snapshot(canonical)
+        loss, error = guarded(self.file, train_loss, auto, x)
+        out["loss_var0"]["loss"] = loss
+        out["train_error"] = error
+        if error is None:
+            after = snapshot(canonical)
+            out["step_delta"] = [[a - b for a, b in zip(la, lb)]
+                                 for la, lb in zip(after, before)]
+
+        # Loss with the decoder made blind to z: the KL term, exactly.
+        restore(canonical, start)
+        kernel = canonical[n_encoder].trainable_weights[0]
+        kernel.assign(np.zeros(kernel.shape, "float32"))
+        _, mean1, log_var1 = flat_arrays(to_numpy(encoder(x)))
+        out["loss_kl"] = {"mean": mean1, "log_var": log_var1,
+                          "decoded": to_numpy(decoder(mean1))}
+        loss, error = guarded(self.file, train_loss, auto, x)
+        out["loss_kl"]["loss"] = loss
+        out["loss_kl"]["error"] = error
+        restore(canonical, start)
+        return out
+
+    @staticmethod
+    def input_shape_from(x: np.ndarray) -> tuple:
+        return tuple(x.shape[1:])
+
+    def seeded_training(self, train_x, val_x) -> dict:
+        """A short training run from the canonical weights, no shuffling."""
+        args = self.task.train_args
+        models, error = self.build(args)
+        if error:
+            return {"error": error}
+        encoder, decoder, auto = models
+        try:
+            enc_calls, enc_out = trace(encoder, train_x[:2])
+            dec_calls, _ = trace(decoder, np.zeros(
+                (2,) + self.latent_shape(args), "float32"))
+            enc_layers = weighted_layers(enc_calls)
+            if self.task.kind == "vae":
+                enc_layers, _ = self.order_heads(enc_layers, enc_calls,
+                                                 enc_out)
+            assign_canonical(enc_layers + weighted_layers(dec_calls), 7)
+            if trainable_ids(auto) != trainable_ids(encoder) | trainable_ids(
+                    decoder):
+                assign_canonical(weighted_layers(trace(auto, train_x[:2])[0]),
+                                 7)
+            keras.utils.set_random_seed(0)
+            history = auto.fit(train_x, train_x, epochs=2, batch_size=32,
+                               shuffle=False, verbose=0,
+                               validation_data=(val_x, val_x))
+            encoded = flat_arrays(to_numpy(encoder(val_x[:10])))
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            return {"error": {"stage": "training", **error_info(exc,
+                                                                self.file)}}
+        return {"loss": [float(v) for v in history.history.get("loss", [])],
+                "val_loss": [float(v) for v in
+                             history.history.get("val_loss", [])],
+                "encoded_mean": [float(np.mean(a)) for a in encoded]}
+
+
+def training_data(task: Task, images: np.ndarray):
+    """Student and reference train on the same 320 + 160 inputs."""
+    shape = Probe(task, None, "", images).input_shape(task.train_args)
+    train = grader_data.inputs_for(shape, 320, 11, images)
+    val = grader_data.inputs_for(shape, 160, 12, images)
+    return train, val
+
+
+def probe_task(task: Task, module, student_file: str) -> dict:
+    """Everything the checks of ``task`` need, for every argument set."""
+    images, source = grader_data.mnist_images()
+    probe = Probe(task, module, student_file, images)
+    results = {"data_source": source, "argsets": []}
+    for seed, argset in enumerate(task.argsets):
+        results["argsets"].append(probe.run_argset(seed, argset.args))
+    train, val = training_data(task, images)
+    results["training"] = probe.seeded_training(train, val)
+    return results

@@ -1,0 +1,134 @@
+"""Grades a submission: runs the workers, then every check in the parent."""
+from __future__ import annotations
+
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader import file_rules
+from grader.checks import Check, Evidence, Verdict, checks_for
+from grader.reference import default_cache_dir, library_versions, \
+    reference_result
+from grader.results import CheckResult, Report
+from grader.sandbox import Limits, WorkerOutcome, run_worker
+from grader.tasks import TASKS, Task
+
+
+@dataclass
+class Options:
+    """How to grade: which tasks, which Keras, limits, cache, parallelism."""
+
+    tasks: list[int] = field(default_factory=lambda: sorted(TASKS))
+    keras_major: int = 3
+    limits: Limits = field(default_factory=Limits)
+    cache_dir: Path | None = field(default_factory=default_cache_dir)
+    workers: int = 2
+
+
+def worker_problem(task: Task, outcome: WorkerOutcome,
+                   limits: Limits) -> str | None:
+    """A sentence for a worker that brought back no usable result."""
+    if outcome.status == "ok":
+        return None
+    if outcome.status == "timeout":
+        return (f"grading {task.filename} did not finish within "
+                f"{limits.seconds:g} s (an endless loop, or input() "
+                "waiting?)")
+    tail = outcome.output.strip().splitlines()[-1:] or [""]
+    if outcome.returncode is not None and outcome.returncode < 0:
+        return (f"{task.filename} crashed the grading process (signal "
+                f"{-outcome.returncode}; out of memory?) {tail[0][:200]}")
+    return (f"{task.filename} ended the grading process early (exit code "
+            f"{outcome.returncode}: os._exit or sys.exit at import?) "
+            f"{tail[0][:200]}")
+
+
+def evaluate(task: Task, evidence: Evidence) -> list[tuple[Check, Verdict]]:
+    """Runs the task's model checks, skipping those whose needs failed."""
+    checks = checks_for(task.kind)
+    by_id = {c.id: c for c in checks}
+
+    def verdict(check: Check) -> Verdict:
+        if check.id in evidence.verdicts:
+            return evidence.verdicts[check.id]
+        for need in check.requires:
+            if need in by_id and not evidence.passed(need):
+                verdict(by_id[need])
+                if not evidence.passed(need):
+                    evidence.verdicts[check.id] = Verdict.blocked(
+                        by_id[need].title)
+                    return evidence.verdicts[check.id]
+        try:
+            result = check.function(evidence)
+        except Exception as exc:  # a check must never crash the grader
+            result = Verdict.fail(f"could not be checked ({type(exc).__name__}"
+                                  f": {exc}); the models' outputs are not "
+                                  "what the task describes")
+        evidence.verdicts[check.id] = result
+        return result
+
+    return [(c, verdict(c)) for c in checks]
+
+
+def task_results(task: Task, submission: Path,
+                 student: WorkerOutcome | None,
+                 reference: dict[str, Any], limits: Limits
+                 ) -> list[CheckResult]:
+    results = [CheckResult(task.number, rule_id, title, 1, v.status,
+                           v.message)
+               for (rule_id, title, _), v in zip(
+                   file_rules.RULES,
+                   file_rules.check_file(submission / task.filename).values())]
+    if student is None:
+        problem = f"{task.filename} not found in {submission}"
+        evidence = Evidence(task, None, reference, worker_problem=problem)
+    else:
+        evidence = Evidence(task, student.result, reference,
+                            worker_problem=worker_problem(task, student,
+                                                          limits))
+    for check, verdict in evaluate(task, evidence):
+        results.append(CheckResult(task.number, check.id, check.title,
+                                   check.points, verdict.status,
+                                   verdict.message))
+    return results
+
+
+def grade(submission: Path, options: Options,
+          pool: ThreadPoolExecutor | None = None) -> Report:
+    """Grades ``submission`` (a folder) and returns its report."""
+    started = time.monotonic()
+    submission = submission.resolve()
+    own_pool = pool is None
+    pool = pool or ThreadPoolExecutor(max_workers=max(1, options.workers))
+    try:
+        references: dict[int, Future] = {}
+        students: dict[int, Future | None] = {}
+        for number in options.tasks:
+            task = TASKS[number]
+            references[number] = pool.submit(
+                reference_result, task, options.keras_major, options.limits,
+                options.cache_dir)
+            students[number] = (
+                pool.submit(run_worker, task, submission,
+                            options.keras_major, options.limits)
+                if (submission / task.filename).is_file() else None)
+        report = Report(str(submission))
+        for number in options.tasks:
+            task = TASKS[number]
+            student = students[number]
+            report.results += task_results(
+                task, submission, student.result() if student else None,
+                references[number].result(), options.limits)
+    finally:
+        if own_pool:
+            pool.shutdown()
+    report.versions = {k: v for k, v in library_versions().items()
+                       if k in ("python", "tensorflow")}
+    report.versions["keras"] = (
+        f"{library_versions()['tf-keras']} (Keras 2)"
+        if options.keras_major == 2 else
+        f"{library_versions()['keras']} (Keras 3)")
+    report.seconds = time.monotonic() - started
+    return report

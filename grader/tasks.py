@@ -1,0 +1,90 @@
+"""The four tasks: files, signatures and the argument sets the grader uses.
+
+Nothing here imports TensorFlow, so the parent process can read it cheaply.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ArgSet:
+    """One call of ``autoencoder(*args)`` made by the grader."""
+
+    args: tuple
+    edge: bool = False  # a case the course never asks for: a crash only warns
+
+    def call(self, function: str = "autoencoder") -> str:
+        """The call as a student would write it."""
+        return f"{function}({', '.join(repr(a) for a in self.args)})"
+
+
+@dataclass(frozen=True)
+class Task:
+    """One exercise of the course."""
+
+    number: int
+    stem: str
+    kind: str  # "dense", "sparse", "conv" or "vae"
+    params: tuple[str, ...]
+    argsets: tuple[ArgSet, ...]
+    train_args: tuple  # the seeded training run
+    course_args: tuple = field(default=())
+
+    @property
+    def filename(self) -> str:
+        return f"{self.stem}.py"
+
+    @property
+    def signature(self) -> str:
+        return f"autoencoder({', '.join(self.params)})"
+
+
+TASKS: dict[int, Task] = {
+    0: Task(0, "0-vanilla", "dense",
+            ("input_dims", "hidden_layers", "latent_dims"),
+            (ArgSet((784, [128, 64], 32)),
+             ArgSet((100, [256, 128, 64], 16)),
+             ArgSet((50, [20], 5)),
+             ArgSet((30, [], 4), edge=True)),
+            train_args=(784, [64, 32], 16),
+            course_args=(784, [128, 64], 32)),
+    1: Task(1, "1-sparse", "sparse",
+            ("input_dims", "hidden_layers", "latent_dims", "lambtha"),
+            (ArgSet((784, [128, 64], 32, 1e-5)),
+             ArgSet((100, [256, 128, 64], 16, 1e-3)),
+             ArgSet((50, [20], 5, 0.1)),
+             ArgSet((30, [], 4, 1e-3), edge=True)),
+            train_args=(784, [64, 32], 16, 1e-4),
+            course_args=(784, [128, 64], 32, 1e-5)),
+    2: Task(2, "2-convolutional", "conv",
+            ("input_dims", "filters", "latent_dims"),
+            (ArgSet(((28, 28, 1), [16, 8, 8], (4, 4, 8))),
+             ArgSet(((12, 20, 3), [4, 8, 16], (2, 3, 16))),
+             ArgSet(((28, 28, 1), [8, 8, 8, 4], (2, 2, 4)))),
+            train_args=((28, 28, 1), [8, 8, 4], (4, 4, 4)),
+            course_args=((28, 28, 1), [16, 8, 8], (4, 4, 8))),
+    3: Task(3, "3-variational", "vae",
+            ("input_dims", "hidden_layers", "latent_dims"),
+            (ArgSet((784, [512], 2)),
+             ArgSet((100, [64, 32, 16], 3)),
+             ArgSet((50, [20], 4)),
+             ArgSet((30, [], 4), edge=True)),
+            train_args=(784, [128], 2),
+            course_args=(784, [512], 2)),
+}
+
+
+def parse_tasks(text: str | None) -> list[int]:
+    """``"0,3"`` -> ``[0, 3]``; ``None`` -> all tasks. Raises ValueError."""
+    if not text:
+        return sorted(TASKS)
+    numbers = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part.isdigit() or int(part) not in TASKS:
+            raise ValueError(
+                f"unknown task {part!r}: choose from "
+                f"{', '.join(str(n) for n in TASKS)}")
+        numbers.append(int(part))
+    return sorted(set(numbers))
