@@ -36,13 +36,16 @@ def worker_problem(task: Task, outcome: WorkerOutcome,
         return (f"grading {task.filename} did not finish within "
                 f"{limits.seconds:g} s (an endless loop, or input() "
                 "waiting?)")
-    tail = outcome.output.strip().splitlines()[-1:] or [""]
+    noise = ("I0000", "W0000", "WARNING: All log messages", "To enable")
+    lines = [line for line in outcome.output.strip().splitlines()
+             if line.strip() and not line.startswith(noise)]
+    tail = lines[-1:] or [""]
     if outcome.returncode is not None and outcome.returncode < 0:
         return (f"{task.filename} crashed the grading process (signal "
                 f"{-outcome.returncode}; out of memory?) {tail[0][:200]}")
     return (f"{task.filename} ended the grading process early (exit code "
-            f"{outcome.returncode}: os._exit or sys.exit at import?) "
-            f"{tail[0][:200]}")
+            f"{outcome.returncode}): does it call os._exit or exit?"
+            + (f" Last output: {tail[0][:200]}" if tail[0] else ""))
 
 
 def evaluate(task: Task, evidence: Evidence) -> list[tuple[Check, Verdict]]:

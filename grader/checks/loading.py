@@ -58,16 +58,6 @@ def role_of(row: dict, input_shape: list) -> str:
        requires=("loads",))
 def returns(ev: Evidence) -> Verdict:
     for argset, s, r in ev.pairs():
-        if s.error:
-            error = s.error
-            stage = error.get("stage")
-            if stage == "build":
-                return Verdict.fail(f"{argset.call()} raised "
-                                    + describe_error(error))
-            if stage == "return":
-                return Verdict.fail(f"{argset.call()} {error['message']}")
-            return Verdict.fail(f"{stage} failed for {argset.call()}: "
-                                + describe_error(error))
         first = argset.args[0]
         input_shape = list(first) if isinstance(first, (list, tuple)) \
             else [first]
@@ -78,6 +68,16 @@ def returns(ev: Evidence) -> Verdict:
                 f"{argset.call()} returns models that act as "
                 f"({', '.join(roles)}); return encoder, decoder, auto in "
                 "that order")
+        if s.error:
+            error = s.error
+            stage = error.get("stage")
+            if stage == "build":
+                return Verdict.fail(f"{argset.call()} raised "
+                                    + describe_error(error))
+            if stage == "return":
+                return Verdict.fail(f"{argset.call()} {error['message']}")
+            return Verdict.fail(f"{stage} failed for {argset.call()}: "
+                                + describe_error(error))
         if s.get("probe_error"):
             return Verdict.fail(
                 f"measuring {argset.call()} failed: "
