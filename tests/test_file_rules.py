@@ -1,0 +1,31 @@
+"""The course's file rules, on the reference files and on known slips."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import REPO_ROOT, TASK_FILES
+from grader.file_rules import check_file
+
+
+@pytest.mark.parametrize("stem", TASK_FILES)
+def test_reference_files_follow_every_rule(stem):
+    verdicts = check_file(REPO_ROOT / f"{stem}.py")
+    assert {k: v.message for k, v in verdicts.items()
+            if v.status != "passed"} == {}
+
+
+def test_each_rule_catches_its_slip(tmp_path):
+    path = tmp_path / "0-vanilla.py"
+    path.write_text('#!/usr/bin/python\nimport numpy as np\n\n\n'
+                    'def autoencoder(a,b):\n    def helper():\n'
+                    '        pass\n    return a\n\n\nclass Layer:\n'
+                    '    """Has a docstring."""\n\n    def call(self):\n'
+                    '        return 1')
+    verdicts = check_file(path)
+    assert {k for k, v in verdicts.items() if v.status == "failed"} == {
+        "shebang", "module-docstring", "docstrings", "pycodestyle",
+        "executable", "final-newline", "imports"}
+    assert "autoencoder (line 5), Layer.call (line 14)" in \
+        verdicts["docstrings"].message  # the nested helper needs none
+    assert "line 5:18 E231" in verdicts["pycodestyle"].message
+    assert "line 2: import numpy as np" in verdicts["imports"].message
