@@ -27,7 +27,7 @@ def mnist_images() -> tuple[np.ndarray, str]:
 
 
 def synthetic_digits(count: int, seed: int = 0) -> np.ndarray:
-    """Digit-like 28x28 images: a few thick random strokes, values in [0, 1]."""
+    """Digit-like 28x28 images: a few thick strokes, values in [0, 1]."""
     rng = np.random.default_rng(seed)
     yy, xx = np.mgrid[0:28, 0:28].astype("float32")
     images = np.zeros((count, 28, 28), "float32")

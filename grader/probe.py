@@ -122,7 +122,7 @@ def has_sublayers(layer) -> bool:
 
 
 def trace(model, x) -> tuple[list[Call], Any]:
-    """Calls ``model(x)`` eagerly and records every leaf layer call in order."""
+    """Calls ``model(x)`` eagerly, recording each leaf layer call in order."""
     calls: list[Call] = []
     patched = []
     for base in layer_base_classes():
@@ -203,8 +203,18 @@ def describe_call(call: Call) -> dict:
         if isinstance(value, (int, float)):
             info[attr] = float(value)
     if len(call.inputs) == 1 and len(call.outputs) == 1:
-        info["input_sample"] = call.inputs[0][0].ravel()[:SAMPLE_VALUES]
-        info["output_sample"] = call.outputs[0][0].ravel()[:SAMPLE_VALUES]
+        # The most negative and most positive inputs of the first sample
+        # (and their outputs): both signs, to tell relu from linear.
+        first_in = call.inputs[0][0].ravel()
+        first_out = call.outputs[0][0].ravel()
+        if first_in.shape == first_out.shape:
+            order = np.argsort(first_in, kind="stable")
+            half = SAMPLE_VALUES // 2
+            keep = np.unique(np.concatenate([order[:half], order[-half:]]))
+        else:
+            keep = np.arange(min(first_in.size, SAMPLE_VALUES))
+        info["input_sample"] = first_in[keep[keep < first_in.size]]
+        info["output_sample"] = first_out[keep[keep < first_out.size]]
     elif call.inputs and call.outputs:
         info["identity"] = len(call.inputs) == len(call.outputs) and all(
             a.shape == b.shape and np.allclose(a, b)
@@ -290,7 +300,8 @@ def train_loss(auto, x) -> float:
     """One ``train_on_batch`` step; returns the loss before the update."""
     result = auto.train_on_batch(x, x, return_dict=True)
     if "loss" not in result:
-        raise ValueError(f"train_on_batch returned no 'loss': {sorted(result)}")
+        raise ValueError("train_on_batch returned no 'loss': "
+                         f"{sorted(result)}")
     return float(np.mean(to_numpy(result["loss"])))
 
 
@@ -317,7 +328,9 @@ class Probe:
 
     def latent_shape(self, args: tuple) -> tuple:
         latent = args[2]
-        return tuple(latent) if isinstance(latent, (list, tuple)) else (latent,)
+        if isinstance(latent, (list, tuple)):
+            return tuple(latent)
+        return (latent,)
 
     def build(self, args: tuple) -> tuple[Any, dict | None]:
         keras.backend.clear_session()
@@ -342,15 +355,25 @@ class Probe:
         return list(value), None
 
     def role_shapes(self, models, args) -> list[dict]:
-        """What each returned model maps: used to spot a wrong order."""
+        """What each returned model maps: used to spot a wrong order.
+
+        Each model is first called with the input its position expects, so
+        a subclassed model (built on its first call) is built right; the
+        other input is tried only where that fails.
+        """
         x = np.zeros((2,) + self.input_shape(args), "float32")
         z = np.zeros((2,) + self.latent_shape(args), "float32")
+        expected = ("input", "latent", "input")
         roles = []
-        for model in models:
+        for model, first in zip(models, expected):
             row = {}
-            for label, value in (("input", x), ("latent", z)):
+            for label in (first, "latent" if first == "input" else "input"):
+                if row and any(row.values()):
+                    row.setdefault(label, None)
+                    continue
                 try:
-                    out = flat_arrays(to_numpy(model(value)))
+                    out = flat_arrays(to_numpy(model(
+                        x if label == "input" else z)))
                     row[label] = [list(a.shape[1:]) for a in out]
                 except Exception:
                     row[label] = None
@@ -419,13 +442,16 @@ class Probe:
         }
         out["shared"] = shared
         out["auto_layer_ids_in_parts"] = [
-            id(layer) in {id(l) for l in canonical} for layer in auto_layers]
+            id(layer) in {id(other) for other in canonical}
+            for layer in auto_layers]
         out["heads"] = heads
         out["x"] = x
         out["z"] = z
         out["encoder_out"] = flat_arrays(to_numpy(encoder(x)))
         out["decoder_out"] = to_numpy(decoder(z))
         out["auto_out"] = to_numpy(auto(x))
+        if self.task.kind == "vae":  # which outputs are random?
+            out["encoder_again"] = flat_arrays(to_numpy(encoder(x)))
         if self.task.kind == "vae":
             out.update(self.measure_vae(seed, models, canonical, heads, x,
                                         len(enc_layers)))
@@ -443,7 +469,8 @@ class Probe:
         outputs = flat_arrays(outputs)
         found = {}
         if len(outputs) == 3:
-            for role, target in (("mean", outputs[1]), ("log_var", outputs[2])):
+            for role, target in (("mean", outputs[1]),
+                                 ("log_var", outputs[2])):
                 for call in calls:
                     if (call.layer.trainable_weights and len(call.outputs) == 1
                             and call.outputs[0].shape == target.shape
@@ -452,8 +479,8 @@ class Probe:
                         break
         if len(found) != 2 or found["mean"] is found["log_var"]:
             return layers, {}
-        rest = [l for l in layers if l is not found["mean"]
-                and l is not found["log_var"]]
+        rest = [layer for layer in layers if layer is not found["mean"]
+                and layer is not found["log_var"]]
         ordered = rest + [found["mean"], found["log_var"]]
         return ordered, {"mean": len(rest), "log_var": len(rest) + 1}
 
@@ -491,8 +518,6 @@ class Probe:
             for variable in rest:
                 variable.assign(np.full(variable.shape, value, "float32"))
 
-        # Which encoder outputs are random (z should be, and only z)?
-        out["encoder_again"] = flat_arrays(to_numpy(encoder(x)))
         # Is auto's decoder fed something random (z), the mean or log_var?
         first, second = to_numpy(auto(x)), to_numpy(auto(x))
         _, mean, log_var = flat_arrays(to_numpy(encoder(x)))
@@ -549,6 +574,7 @@ class Probe:
             return {"error": error}
         encoder, decoder, auto = models
         try:
+            auto_calls, _ = trace(auto, train_x[:2])  # builds a lazy model
             enc_calls, enc_out = trace(encoder, train_x[:2])
             dec_calls, _ = trace(decoder, np.zeros(
                 (2,) + self.latent_shape(args), "float32"))
@@ -559,8 +585,7 @@ class Probe:
             assign_canonical(enc_layers + weighted_layers(dec_calls), 7)
             if trainable_ids(auto) != trainable_ids(encoder) | trainable_ids(
                     decoder):
-                assign_canonical(weighted_layers(trace(auto, train_x[:2])[0]),
-                                 7)
+                assign_canonical(weighted_layers(auto_calls), 7)
             keras.utils.set_random_seed(0)
             history = auto.fit(train_x, train_x, epochs=2, batch_size=32,
                                shuffle=False, verbose=0,

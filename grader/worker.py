@@ -53,7 +53,7 @@ class Guard:
         return (resolved == self.root
                 or resolved.startswith(self.root + os.sep)
                 or resolved in self.allowed
-                or resolved.startswith("/dev/") or resolved.startswith("/proc/"))
+                or resolved.startswith(("/dev/", "/proc/")))
 
     def refuse(self, what: str) -> None:
         if len(self.violations) < 20:
@@ -115,7 +115,8 @@ def main() -> None:
             raise
         info = probe.error_info(exc, student_file)
         if isinstance(exc, SyntaxError):
-            info["where"] = {"line": exc.lineno, "code": (exc.text or "").strip()}
+            info["where"] = {"line": exc.lineno,
+                             "code": (exc.text or "").strip()}
         result["load_error"] = info
     else:
         function = getattr(module, "autoencoder", None)

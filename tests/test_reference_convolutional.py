@@ -75,7 +75,8 @@ def test_course_arguments_match_the_course_page(tasks, keras):
 def test_shares_weights_compiles_and_trains(tasks, keras):
     encoder, decoder, auto = tasks[2].autoencoder(
         (12, 20, 3), [4, 8, 16], (2, 3, 16))
-    shared = {id(v) for v in encoder.trainable_weights + decoder.trainable_weights}
+    shared = {id(v) for v in
+              encoder.trainable_weights + decoder.trainable_weights}
     assert {id(v) for v in auto.trainable_weights} == shared
     assert type(auto.optimizer).__name__ == "Adam"
     x = np.random.default_rng(1).random((8, 12, 20, 3), dtype="float32")

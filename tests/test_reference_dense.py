@@ -46,7 +46,8 @@ def test_layers_units_and_activations(tasks, keras, number, args):
 @pytest.mark.parametrize("number", [0, 1])
 def test_auto_shares_weights_with_encoder_and_decoder(tasks, keras, number):
     encoder, decoder, auto = build(tasks, number, (100, [64, 32], 8))
-    shared = {id(v) for v in encoder.trainable_weights + decoder.trainable_weights}
+    shared = {id(v) for v in
+              encoder.trainable_weights + decoder.trainable_weights}
     assert {id(v) for v in auto.trainable_weights} == shared
     x = np.random.default_rng(1).random((4, 100), dtype="float32")
     np.testing.assert_allclose(auto(x), decoder(encoder(x)), atol=1e-6)

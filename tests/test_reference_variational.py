@@ -67,7 +67,8 @@ def test_layers_units_and_activations(tasks, keras, args):
     assert describe(decoder) == (
         [("Dense", u, "relu") for u in reversed(hidden)]
         + [("Dense", input_dims, "sigmoid")])
-    shared = {id(v) for v in encoder.trainable_weights + decoder.trainable_weights}
+    shared = {id(v) for v in
+              encoder.trainable_weights + decoder.trainable_weights}
     assert {id(v) for v in auto.trainable_weights} == shared
     assert type(auto.optimizer).__name__ == "Adam"
 
@@ -104,9 +105,15 @@ def test_total_loss_matches_the_formula(tasks, keras, log_var):
             expected, rel=1e-4)
         return
     rng = np.random.default_rng(3)
-    draws = [numpy_loss(x, decoder(mean + np.exp(lv / 2) * rng.standard_normal(
-        mean.shape).astype("float32")).numpy(), mean, lv)[0] for _ in range(200)]
-    losses = [auto.evaluate(x, x, batch_size=64, verbose=0) for _ in range(200)]
+
+    def draw():
+        noise = rng.standard_normal(mean.shape).astype("float32")
+        decoded = decoder(mean + np.exp(lv / 2) * noise).numpy()
+        return numpy_loss(x, decoded, mean, lv)[0]
+
+    draws = [draw() for _ in range(200)]
+    losses = [auto.evaluate(x, x, batch_size=64, verbose=0)
+              for _ in range(200)]
     se = np.hypot(np.std(draws), np.std(losses)) / np.sqrt(200)
     assert abs(np.mean(losses) - np.mean(draws)) < 4 * se + 1e-4
 

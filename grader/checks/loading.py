@@ -54,6 +54,28 @@ def role_of(row: dict, input_shape: list) -> str:
     return "decoder" if from_latent else "?"
 
 
+def failure_hint(ev: Evidence, argset, error: dict) -> str:
+    """A likely cause of a build or call failure, where one is known."""
+    course = ev.task.course_args
+    course_ok = any(a.args == course and not s.error
+                    for a, s, _ in ev.pairs())
+    if argset.args != course and course_ok:
+        return ("\nthe models work for the course's arguments "
+                f"autoencoder{tuple(course)!r} but not for these: are sizes "
+                "hard-coded?")
+    if "incompatible" in error.get("message", "") and \
+            error.get("stage") == "call decoder":
+        return (f"\nthe decoder must take inputs of shape latent_dims "
+                f"({argset.args[2]!r}): is latent_dims used for the latent "
+                "layer and the decoder's input?")
+    if "incompatible" in error.get("message", "") and \
+            error.get("stage") == "build":
+        return ("\nthe encoder's output does not fit the decoder's input "
+                "(latent_dims): check the encoder's layers (pooling, "
+                "padding) and that the decoder's input uses latent_dims")
+    return ""
+
+
 @check("returns", "returns encoder, decoder, auto", 2, ALL,
        requires=("loads",))
 def returns(ev: Evidence) -> Verdict:
@@ -71,13 +93,14 @@ def returns(ev: Evidence) -> Verdict:
         if s.error:
             error = s.error
             stage = error.get("stage")
+            hint = failure_hint(ev, argset, error)
             if stage == "build":
                 return Verdict.fail(f"{argset.call()} raised "
-                                    + describe_error(error))
+                                    + describe_error(error) + hint)
             if stage == "return":
                 return Verdict.fail(f"{argset.call()} {error['message']}")
             return Verdict.fail(f"{stage} failed for {argset.call()}: "
-                                + describe_error(error))
+                                + describe_error(error) + hint)
         if s.get("probe_error"):
             return Verdict.fail(
                 f"measuring {argset.call()} failed: "

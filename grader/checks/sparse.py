@@ -39,7 +39,8 @@ def penalty_cause(s: Side, lambtha: float) -> str | None:
     reg = activity[0][2].regularizers["activity_regularizer"]
     l1, l2 = reg.get("l1") or 0.0, reg.get("l2") or 0.0
     if abs(l2) > 1e-12 and abs(l1) < 1e-12:
-        return "the penalty is L2; the task asks for L1 (keras.regularizers.l1)"
+        return ("the penalty is L2; the task asks for L1 "
+                "(keras.regularizers.l1)")
     if l1 and not np.isclose(l1, lambtha, rtol=1e-3):
         return (f"the L1 factor is {l1:g}, expected lambtha = {lambtha:g}: "
                 "is lambtha passed through?")

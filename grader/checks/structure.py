@@ -31,6 +31,11 @@ def compare_rows(model: str, student: list[Row], reference: list[Row]
     s_sig = [signature(r) for r in student]
     r_sig = [signature(r) for r in reference]
     problems: list[str] = []
+    if len(student) == len(reference):
+        return [f"{model} layer {i + 1} is {mine.describe(False)}, expected "
+                f"{expected.describe(False)}"
+                for i, (mine, expected, a, b) in enumerate(
+                    zip(student, reference, s_sig, r_sig)) if a != b]
     matcher = difflib.SequenceMatcher(a=r_sig, b=s_sig, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -64,6 +69,10 @@ def hints(ev: Evidence, model: str, argset: ArgSet, student: list[Row],
             sizes[:-1] != ref_sizes[:-1]:
         found.append("the decoder must use the encoder's sizes in reverse "
                      "order")
+    if ev.task.kind == "vae" and model == "encoder" and any(
+            r.units == 2 * argset.args[2] for r in student):
+        found.append("the mean and the log variance must come from two "
+                     "separate Dense layers, not one split in two")
     course = next((a for a in ev.task.argsets if a.args ==
                    ev.task.course_args), None)
     if course is not None and argset.args != course.args:

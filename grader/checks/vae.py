@@ -95,7 +95,7 @@ def sampling(ev: Evidence) -> Verdict:
 
 
 @check("decoder-input", "auto feeds z to the decoder", 3, ("vae",),
-       requires=("encoder-outputs",))
+       requires=("encoder-outputs", "activations"))
 def decoder_input(ev: Evidence) -> Verdict:
     for argset, s, r in ev.pairs():
         feed = s["feed"]
@@ -195,13 +195,13 @@ def loss_verdict(ev: Evidence, part: str) -> Verdict:
 
 
 @check("reconstruction-loss", "reconstruction loss (BCE summed)", 3, ("vae",),
-       requires=("encoder-outputs", "forward-pass"))
+       requires=("encoder-outputs", "forward-pass", "decoder-input"))
 def reconstruction_loss(ev: Evidence) -> Verdict:
     return loss_verdict(ev, "reconstruction")
 
 
 @check("kl-divergence", "KL divergence term", 3, ("vae",),
-       requires=("encoder-outputs", "forward-pass"))
+       requires=("encoder-outputs", "forward-pass", "decoder-input"))
 def kl_divergence(ev: Evidence) -> Verdict:
     return loss_verdict(ev, "kl")
 

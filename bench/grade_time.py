@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Benchmark: wall time to grade the reference folder, and a batch of copies.
+
+Measures, each as a separate command so TensorFlow's start-up is included:
+1. a single ``python -m grader`` with a cold reference cache (the reference
+   is measured live too),
+2. the same with the reference cached (what a student's second run costs),
+3. ``python -m grader batch`` on N copies of the reference folder, warm
+   cache, reported as total and per folder.
+
+Usage: bench/grade_time.py [--copies 10] [--keras 3] [--workers 2]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TASK_FILES = ("0-vanilla.py", "1-sparse.py", "2-convolutional.py",
+              "3-variational.py")
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True,
+                          text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n"
+                 f"{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=10)
+    parser.add_argument("--keras", choices=("2", "3"), default="3")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
+        tmp_path = Path(tmp)
+        env = dict(os.environ, GRADER_CACHE_DIR=str(tmp_path / "cache"))
+        grade = [sys.executable, "-m", "grader", "--keras", args.keras,
+                 "--workers", str(args.workers)]
+        cold = timed(grade, env)
+        warm = timed(grade, env)
+        root = tmp_path / "class"
+        for i in range(args.copies):
+            folder = root / f"student{i:02d}"
+            folder.mkdir(parents=True)
+            for name in TASK_FILES:
+                shutil.copy2(ROOT / name, folder / name)
+        batch = timed(grade[:3] + ["batch", str(root), "--out",
+                                   str(tmp_path / "grades.csv")]
+                      + grade[3:], env)
+    print(f"machine: {os.cpu_count()} CPU cores, Keras {args.keras}, "
+          f"{args.workers} workers, MNIST_PATH "
+          f"{'set' if os.environ.get('MNIST_PATH') else 'unset'}")
+    print(f"single grading, cold reference cache: {cold:6.1f} s")
+    print(f"single grading, warm reference cache: {warm:6.1f} s")
+    print(f"batch of {args.copies} folders (warm):  {batch:6.1f} s "
+          f"= {batch / args.copies:.1f} s per folder")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,21 @@
+#!/usr/bin/env python3
+"""Sparse autoencoder built from Sequential models."""
+import tensorflow.keras as keras
+
+
+def autoencoder(input_dims, hidden_layers, latent_dims, lambtha):
+    """Returns encoder, decoder and the compiled sparse autoencoder."""
+    encoder = keras.Sequential(
+        [keras.Input(shape=(input_dims,))]
+        + [keras.layers.Dense(n, activation='relu') for n in hidden_layers]
+        + [keras.layers.Dense(
+            latent_dims, activation='relu',
+            activity_regularizer=keras.regularizers.l1(lambtha))])
+    decoder = keras.Sequential(
+        [keras.Input(shape=(latent_dims,))]
+        + [keras.layers.Dense(n, activation='relu')
+           for n in hidden_layers[::-1]]
+        + [keras.layers.Dense(input_dims, activation='sigmoid')])
+    auto = keras.Sequential([encoder, decoder])
+    auto.compile(optimizer='adam', loss='binary_crossentropy')
+    return encoder, decoder, auto

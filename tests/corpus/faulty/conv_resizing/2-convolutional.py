@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Task 2: a convolutional autoencoder."""
+import tensorflow.keras as keras
+
+
+def autoencoder(input_dims, filters, latent_dims):
+    """Creates a convolutional autoencoder.
+
+    input_dims: a tuple of integers, the dimensions of the model input
+    filters: a list with the number of filters of each convolutional layer
+        of the encoder; the decoder uses them in reverse order
+    latent_dims: a tuple of integers, the dimensions of the latent space
+
+    Returns: encoder, decoder, auto
+        encoder: the encoder model
+        decoder: the decoder model
+        auto: the full autoencoder model, compiled with Adam and
+            binary cross-entropy
+    """
+    inputs = keras.Input(shape=input_dims)
+    x = inputs
+    for n_filters in filters:
+        x = keras.layers.Conv2D(n_filters, (3, 3), padding='same',
+                                activation='relu')(x)
+        x = keras.layers.MaxPooling2D((2, 2), padding='same')(x)
+    encoder = keras.Model(inputs, x)
+
+    latent_inputs = keras.Input(shape=latent_dims)
+    x = latent_inputs
+    for i, n_filters in enumerate(reversed(filters)):
+        padding = 'same'
+        x = keras.layers.Conv2D(n_filters, (3, 3), padding=padding,
+                                activation='relu')(x)
+        x = keras.layers.UpSampling2D((2, 2))(x)
+    x = keras.layers.Resizing(
+        input_dims[0], input_dims[1])(x)
+    outputs = keras.layers.Conv2D(input_dims[-1], (3, 3), padding='same',
+                                  activation='sigmoid')(x)
+    decoder = keras.Model(latent_inputs, outputs)
+
+    auto = keras.Model(inputs, decoder(encoder(inputs)))
+    auto.compile(optimizer='adam', loss='binary_crossentropy')
+    return encoder, decoder, auto
