@@ -45,7 +45,7 @@ def grade_main(argv: list[str]) -> int:
         description="Grades a folder of autoencoder task files "
                     "(default: the reference solutions).",
         epilog="Also: python -m grader batch SUBMISSIONS_DIR --out "
-               "grades.csv")
+               "grades.csv, and python -m grader compare DIR [--out FOLDER]")
     parser.add_argument("submission", nargs="?", default=str(REPO_ROOT),
                         help="folder with the task files")
     add_common(parser)
@@ -81,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
         if argv and argv[0] == "batch":
             from grader.batch import batch_main
             return batch_main(argv[1:])
+        if argv and argv[0] == "compare":
+            from grader.compare import compare_main
+            return compare_main(argv[1:])
         return grade_main(argv)
     except SystemExit as exit_:  # argparse: usage errors exit with 2
         return int(exit_.code or 0)

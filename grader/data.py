@@ -26,19 +26,40 @@ def mnist_images() -> tuple[np.ndarray, str]:
     return synthetic_digits(2000), "synthetic digit-like images (seed 0)"
 
 
-def synthetic_digits(count: int, seed: int = 0) -> np.ndarray:
-    """Digit-like 28x28 images: a few thick strokes, values in [0, 1]."""
+def labelled_images() -> tuple[np.ndarray, np.ndarray, str]:
+    """Like :func:`mnist_images`, with labels (synthetic: stroke counts)."""
+    path = os.environ.get("MNIST_PATH")
+    if path:
+        try:
+            with np.load(path) as data:
+                images = data["x_test"][:2000].astype("float32") / 255.0
+                labels = data["y_test"][:2000].astype("int64")
+            return images, labels, f"MNIST ({os.path.basename(path)})"
+        except Exception:  # unreadable: fall back, and say so in the source
+            pass
+    images, strokes = synthetic_digits(2000, with_strokes=True)
+    return images, strokes, ("synthetic digit-like images (seed 0); "
+                             "colour: stroke count")
+
+
+def synthetic_digits(count: int, seed: int = 0, with_strokes: bool = False):
+    """Digit-like 28x28 images: a few thick strokes, values in [0, 1].
+
+    With ``with_strokes``, also each image's number of strokes.
+    """
     rng = np.random.default_rng(seed)
     yy, xx = np.mgrid[0:28, 0:28].astype("float32")
     images = np.zeros((count, 28, 28), "float32")
-    for image in images:
-        for _ in range(rng.integers(2, 5)):
+    strokes = np.zeros(count, "int64")
+    for index, image in enumerate(images):
+        strokes[index] = rng.integers(2, 5)
+        for _ in range(strokes[index]):
             (x0, y0), (x1, y1) = rng.uniform(6, 22, size=(2, 2))
             t = np.linspace(0, 1, 24)[:, None, None]
             px, py = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
             dist = np.min((xx - px) ** 2 + (yy - py) ** 2, axis=0)
             np.maximum(image, np.exp(-dist / 2.5), out=image)
-    return images
+    return (images, strokes) if with_strokes else images
 
 
 def inputs_for(shape: tuple, count: int, seed: int,

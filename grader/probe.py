@@ -85,11 +85,29 @@ def error_info(exc: BaseException, student_file: str) -> dict:
     if mine:
         frame = mine[-1]
         where = {"line": frame.lineno, "code": (frame.line or "").strip()}
-    message = str(exc)
+    message = key_line(str(exc))
     if isinstance(exc, SystemExit):
         message = f"sys.exit({exc.code!r}) was called"
     return {"type": type(exc).__name__, "message": message[:400],
             "where": where}
+
+
+KEY_WORDS = ("incompatible", "expected", "must", "shape", "not found",
+             "missing", "unexpected", "invalid")
+
+
+def key_line(message: str) -> str:
+    """The telling line of a long Keras error (it wraps the cause in
+    "Exception encountered when calling ..." and argument listings)."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return message.strip()
+    for line in lines:
+        framing = line.startswith(("Exception encountered",
+                                   "Call arguments", "•"))
+        if not framing and any(w in line.lower() for w in KEY_WORDS):
+            return line
+    return lines[0]
 
 
 def guarded(student_file: str, fn: Callable, *args) -> tuple[Any, dict | None]:

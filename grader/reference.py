@@ -21,7 +21,8 @@ from grader.sandbox import REPO_ROOT, Limits, run_worker
 from grader.tasks import Task
 
 GRADER_DIR = Path(__file__).resolve().parent
-KEY_SOURCES = ("probe.py", "tasks.py", "data.py", "worker.py", "transport.py")
+KEY_SOURCES = ("probe.py", "tasks.py", "data.py", "worker.py", "transport.py",
+               "compare_probe.py")
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
@@ -62,9 +63,11 @@ def cache_key(task: Task, keras_major: int) -> str:
 
 
 def reference_result(task: Task, keras_major: int, limits: Limits,
-                     cache_dir: Path | None) -> dict[str, Any]:
+                     cache_dir: Path | None, mode: str = "grade"
+                     ) -> dict[str, Any]:
     """The reference's measurements for ``task`` (from cache if present)."""
-    key = cache_key(task, keras_major)
+    key = cache_key(task, keras_major) + ("-compare" if mode == "compare"
+                                          else "")
     path = cache_dir / f"{task.stem}-k{keras_major}-{key}.npz" \
         if cache_dir else None
     with _locks_guard:
@@ -75,12 +78,13 @@ def reference_result(task: Task, keras_major: int, limits: Limits,
                 return transport.load(path)
             except Exception:
                 path.unlink(missing_ok=True)
-        outcome = run_worker(task, REPO_ROOT, keras_major, limits)
+        outcome = run_worker(task, REPO_ROOT, keras_major, limits, mode)
         result = outcome.result
         if outcome.status != "ok" or result is None or any(
                 result.get(k) for k in ("load_error", "probe_error")) or any(
                 a.get("error") or a.get("probe_error")
-                for a in result.get("argsets", [])):
+                for a in result.get("argsets", [])) or (result.get(
+                    "compare") or {}).get("error"):
             raise ReferenceError(
                 f"measuring the reference {task.filename} failed "
                 f"({outcome.status}): {outcome.output[-1500:]}")

@@ -99,8 +99,14 @@ def task_results(task: Task, submission: Path,
 
 
 def grade(submission: Path, options: Options,
-          pool: ThreadPoolExecutor | None = None) -> Report:
-    """Grades ``submission`` (a folder) and returns its report."""
+          pool: ThreadPoolExecutor | None = None, mode: str = "grade",
+          raw: dict[int, tuple[dict | None, dict]] | None = None) -> Report:
+    """Grades ``submission`` (a folder) and returns its report.
+
+    With ``mode="compare"`` the workers also measure what the comparison
+    page shows; ``raw`` (if given) receives each task's student and
+    reference results.
+    """
     started = time.monotonic()
     submission = submission.resolve()
     own_pool = pool is None
@@ -112,18 +118,22 @@ def grade(submission: Path, options: Options,
             task = TASKS[number]
             references[number] = pool.submit(
                 reference_result, task, options.keras_major, options.limits,
-                options.cache_dir)
+                options.cache_dir, mode)
             students[number] = (
                 pool.submit(run_worker, task, submission,
-                            options.keras_major, options.limits)
+                            options.keras_major, options.limits, mode)
                 if (submission / task.filename).is_file() else None)
         report = Report(str(submission))
         for number in options.tasks:
             task = TASKS[number]
             student = students[number]
+            outcome = student.result() if student else None
             report.results += task_results(
-                task, submission, student.result() if student else None,
-                references[number].result(), options.limits)
+                task, submission, outcome, references[number].result(),
+                options.limits)
+            if raw is not None:
+                raw[number] = (outcome.result if outcome else None,
+                               references[number].result())
     finally:
         if own_pool:
             pool.shutdown()

@@ -85,7 +85,7 @@ def _limit_memory(megabytes: int):
 
 
 def run_worker(task: Task, submission: Path, keras_major: int,
-               limits: Limits) -> WorkerOutcome:
+               limits: Limits, mode: str = "grade") -> WorkerOutcome:
     """Measures ``task`` in ``submission`` in a sandboxed worker process."""
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="ae-grader-") as tmp:
@@ -97,7 +97,7 @@ def run_worker(task: Task, submission: Path, keras_major: int,
         results.mkdir()
         job = results / "job.json"
         result_file = results / "result.npz"
-        job.write_text(json.dumps({"task": task.number,
+        job.write_text(json.dumps({"task": task.number, "mode": mode,
                                    "result": str(result_file)}))
         token = secrets.token_hex(16)
         env = {k: os.environ[k] for k in PASSED_ENV if k in os.environ}

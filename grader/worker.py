@@ -131,6 +131,10 @@ def main() -> None:
         else:
             try:
                 result.update(probe.probe_task(task, module, student_file))
+                if job.get("mode") == "compare":
+                    from grader import compare_probe
+                    result["compare"] = compare_probe.compare_task(
+                        task, module, student_file)
             except BaseException as exc:
                 if isinstance(exc, KeyboardInterrupt):
                     raise

@@ -135,3 +135,12 @@ def test_batch_mode_writes_one_row_per_student(tmp_path):
     assert rows[1].startswith("alice,32,32,35,")
     assert rows[2].startswith("bob,")
     assert (tmp_path / "grades-reports" / "alice.json").exists()
+
+
+def test_crash_on_empty_hidden_layers_only_warns():
+    report = run_grader(SUBMISSIONS / "crash_on_empty", [0])
+    result = report.find(0, "empty-hidden-layers")
+    assert result.status == "warning"
+    assert "autoencoder(30, [], 4)" in result.message
+    assert "IndexError" in result.message
+    assert report.all_passed and report.score == report.max_score

@@ -69,7 +69,7 @@ def failure_hint(ev: Evidence, argset, error: dict) -> str:
                 f"({argset.args[2]!r}): is latent_dims used for the latent "
                 "layer and the decoder's input?")
     if "incompatible" in error.get("message", "") and \
-            error.get("stage") == "build":
+            error.get("stage") in ("build", "call auto"):
         return ("\nthe encoder's output does not fit the decoder's input "
                 "(latent_dims): check the encoder's layers (pooling, "
                 "padding) and that the decoder's input uses latent_dims")

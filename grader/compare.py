@@ -1,0 +1,350 @@
+"""``python -m grader compare DIR``: the student's models beside the
+reference's, as one self-contained HTML page (images embedded as PNG).
+
+Student code runs in the grader's workers, as for grading; this module only
+turns their plain-data results into tables, figures and a page.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import html
+import io
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from grader.checks.structure import compare_rows, structural
+from grader.layers import Row, effective_rows
+from grader.results import Report
+from grader.runner import grade
+from grader.tasks import TASKS, Task
+
+DEFAULT_OUT = Path("compare-report")
+FIG_DPI = 100
+MODELS = ("encoder", "decoder", "auto")
+
+
+# ------------------------------------------------------------------ figures
+
+def pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def png(fig) -> tuple[str, int, int]:
+    """A figure as (base64 PNG, width, height) at FIG_DPI, then closed."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=FIG_DPI)
+    width, height = (int(round(v * FIG_DPI)) for v in fig.get_size_inches())
+    pyplot().close(fig)
+    return base64.b64encode(buffer.getvalue()).decode(), width, height
+
+
+def as_image(array: np.ndarray) -> np.ndarray:
+    """One input as a 2-D (or RGB) picture."""
+    array = np.asarray(array, "float32")
+    if array.ndim == 1 and array.size == 784:
+        return array.reshape(28, 28)
+    if array.ndim == 3 and array.shape[-1] == 1:
+        return array[..., 0]
+    return np.clip(array, 0, 1)
+
+
+def curves_figure(student: dict, reference: dict):
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    for side, result, style in (("reference", reference, "-"),
+                                ("student", student, "--")):
+        for key, color in (("loss", "tab:blue"), ("val_loss", "tab:orange")):
+            values = result.get(key) or []
+            if values:
+                ax.plot(range(1, len(values) + 1), values, style, color=color,
+                        marker="o", label=f"{side} {key}")
+    ax.set_xlabel("epoch")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_ylabel("loss")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return png(fig)
+
+
+def reconstructions_figure(student: dict, reference: dict):
+    plt = pyplot()
+    rows = [("original", reference.get("originals")),
+            ("reference", reference.get("reconstructions")),
+            ("student", student.get("reconstructions"))]
+    fig, axes = plt.subplots(3, 10, figsize=(8.0, 2.8))
+    for r, (label, images) in enumerate(rows):
+        for c in range(10):
+            ax = axes[r][c]
+            ax.axis("off")
+            if images is not None and len(images) > c:
+                ax.imshow(as_image(images[c]), cmap="gray", vmin=0, vmax=1)
+        axes[r][0].set_title(label, fontsize=8, loc="left")
+    fig.tight_layout()
+    return png(fig)
+
+
+def latent_figure(student: dict, reference: dict):
+    plt = pyplot()
+    fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.8))
+    for ax, (side, result) in zip(axes, (("reference", reference),
+                                         ("student", student))):
+        means = result.get("latent_means")
+        ax.set_title(f"{side}: latent means, coloured by label", fontsize=9)
+        if means is None or means.ndim != 2 or means.shape[1] < 2:
+            ax.text(0.5, 0.5, "not available", ha="center")
+            continue
+        ax.scatter(means[:, 0], means[:, 1], s=4, cmap="tab10", vmin=0,
+                   vmax=9, c=result.get("latent_labels"))
+    fig.tight_layout()
+    return png(fig)
+
+
+def grid_figure(student: dict, reference: dict):
+    plt = pyplot()
+    fig, axes = plt.subplots(1, 2, figsize=(8.0, 4.2))
+    for ax, (side, result) in zip(axes, (("reference", reference),
+                                         ("student", student))):
+        ax.axis("off")
+        ax.set_title(f"{side}: decoded latent grid", fontsize=9)
+        grid = result.get("grid")
+        if grid is None:
+            ax.text(0.5, 0.5, "not available", ha="center")
+            continue
+        size = int(round(np.sqrt(len(grid))))
+        tiles = [as_image(g) for g in grid]
+        rows = [np.concatenate(tiles[i * size:(i + 1) * size], axis=1)
+                for i in range(size)]
+        ax.imshow(np.concatenate(rows, axis=0), cmap="gray", vmin=0, vmax=1)
+    fig.tight_layout()
+    return png(fig)
+
+
+# ------------------------------------------------------------------ tables
+
+def params(call: dict) -> int:
+    return int(sum(np.prod(shape) for shape in call.get("weights", [])))
+
+
+def table_rows(calls: list[dict]) -> list[tuple[Row, int]]:
+    return [(row, params(calls[row.index])) for row in effective_rows(calls)]
+
+
+def row_cells(row: Row, count: int) -> list[str]:
+    size = row.units if row.units is not None else row.filters
+    shape = row.kernel or row.pool or row.size or ()
+    kernel = "x".join(str(k) for k in shape)
+    return [row.kind, "" if size is None else str(size), kernel,
+            row.padding or "", row.activation or "",
+            str(row.output_shape) if row.output_shape else "", str(count)]
+
+
+def side_by_side(model: str, student: list[dict] | None,
+                 reference: list[dict]) -> tuple[str, str]:
+    """(verdict, HTML table) for one model."""
+    ref_rows = table_rows(reference)
+    mine = table_rows(student) if student is not None else []
+    head = ("<tr><th>#</th>" + "".join(
+        f"<th>{h}</th>" for h in ("type", "units/filters", "kernel", "padding",
+                                  "activation", "output", "params")) * 2
+            + "</tr>")
+    body = []
+    for i in range(max(len(ref_rows), len(mine))):
+        cells_r = row_cells(*ref_rows[i]) if i < len(ref_rows) else [""] * 7
+        cells_s = row_cells(*mine[i]) if i < len(mine) else [""] * 7
+        differs = cells_r != cells_s
+        body.append(
+            f"<tr class='{'diff' if differs else 'same'}'><td>{i + 1}</td>"
+            + "".join(f"<td>{html.escape(c)}</td>" for c in cells_r)
+            + "".join(f"<td>{html.escape(c)}</td>" for c in cells_s)
+            + "</tr>")
+    if student is None:
+        verdict = "the student's model could not be traced"
+    else:
+        kind = "conv"
+        problems = compare_rows(model, structural([r for r, _ in mine], kind),
+                                structural([r for r, _ in ref_rows], kind))
+        acts = [] if problems else [
+            f"layer {i + 1}: activation {a.activation}, expected "
+            f"{b.activation}"
+            for i, ((a, _), (b, _)) in enumerate(zip(mine, ref_rows))
+            if a.activation != b.activation]
+        verdict = "; ".join((problems + acts)[:2]) or "same layers"
+    table = ("<table><tr><th></th><th colspan='7'>reference</th>"
+             "<th colspan='7'>student</th></tr>" + head + "".join(body)
+             + "</table>")
+    return verdict, table
+
+
+# ------------------------------------------------------------------ page
+
+CSS = """
+body { font-family: sans-serif; margin: 2em; color: #222; }
+h2 { border-bottom: 2px solid #ccc; padding-bottom: .2em; }
+table { border-collapse: collapse; margin: .5em 0 1em; font-size: 13px; }
+td, th { border: 1px solid #ccc; padding: 2px 6px; text-align: left; }
+tr.diff td { background: #fde2e2; }
+.passed { color: #17702f; } .failed { color: #b3261e; }
+.skipped { color: #777; } .warning { color: #a86400; }
+.error { background: #fff3cd; border: 1px solid #e0c36c; padding: .5em; }
+.verdict { font-weight: bold; }
+"""
+
+
+# Marks the body with how many images decoded: "loaded/total".
+LOAD_CHECK = """<script>
+window.addEventListener("load", function () {
+  var images = Array.prototype.slice.call(document.images);
+  var ok = images.filter(function (i) {
+    return i.complete && i.naturalWidth > 0;
+  }).length;
+  document.body.setAttribute("data-loaded", ok + "/" + images.length);
+});
+</script>"""
+
+
+def image_tag(figure: tuple[str, int, int], alt: str) -> str:
+    data, width, height = figure
+    return (f"<img src='data:image/png;base64,{data}' width='{width}' "
+            f"height='{height}' alt='{html.escape(alt)}'>")
+
+
+def error_box(what: str, error: dict | None) -> str:
+    if not error:
+        return f"<p class='error'>{html.escape(what)}: not available</p>"
+    message = f"{error.get('type', '')}: {error.get('message', '')}"
+    where = error.get("where") or {}
+    if where.get("line"):
+        message += f" (line {where['line']}: {where.get('code', '')})"
+    return f"<p class='error'>{html.escape(what)}: {html.escape(message)}</p>"
+
+
+def task_section(task: Task, report: Report, student: dict | None,
+                 reference: dict) -> tuple[str, str]:
+    """(HTML section, one-line summary) for one task."""
+    results = [r for r in report.results if r.task == task.number]
+    got = sum(r.points for r in results)
+    total = sum(r.max_points for r in results)
+    parts = [f"<h2>{task.filename} — {got:g}/{total:g}</h2>"]
+    first = (student or {}).get("argsets", [{}])[0] if student else {}
+    ref_first = reference["argsets"][0]
+    parts.append(f"<h3>Layers for {html.escape(task.argsets[0].call())}</h3>")
+    verdicts = []
+    for model in MODELS:
+        calls = first.get("layers", {}).get(model) if first else None
+        verdict, table = side_by_side(model, calls,
+                                      ref_first["layers"][model])
+        verdicts.append(f"{model}: {verdict}")
+        parts.append(f"<p class='verdict'>{html.escape(model)}: "
+                     f"{html.escape(verdict)}</p>{table}")
+    problem = None
+    if student is None or not first.get("layers"):
+        problem = next((r.message for r in results
+                        if r.status == "failed" and r.check in
+                        ("loads", "returns")), "the models could not be built")
+        parts.append(f"<p class='error'>{html.escape(problem)}</p>")
+    parts.append("<h3>Checks</h3><table><tr><th>check</th><th>result</th>"
+                 "<th>points</th><th>feedback</th></tr>")
+    for r in results:
+        parts.append(f"<tr><td>{html.escape(r.title)}</td>"
+                     f"<td class='{r.status}'>{r.status}</td>"
+                     f"<td>{r.points:g}/{r.max_points:g}</td>"
+                     f"<td>{html.escape(r.message)}</td></tr>")
+    parts.append("</table>")
+    mine = (student or {}).get("compare") or {}
+    ref = reference.get("compare") or {}
+    parts.append(f"<h3>Seeded training: {ref.get('epochs', '?')} epochs on "
+                 f"{ref.get('train_size', '?')} "
+                 f"{html.escape(ref.get('data_source', ''))}, same weights "
+                 "and order for both</h3>")
+    if mine.get("error"):
+        parts.append(error_box("student's training", mine["error"]))
+    elif not mine and problem:
+        parts.append(f"<p class='error'>student: {html.escape(problem)}</p>")
+    parts.append(image_tag(curves_figure(mine, ref),
+                           "loss and val_loss per epoch"))
+    parts.append("<h3>Reconstructions of 10 test images</h3>")
+    if mine.get("reconstruction_error"):
+        parts.append(error_box("student's reconstructions",
+                               mine["reconstruction_error"]))
+    parts.append(image_tag(reconstructions_figure(mine, ref),
+                           "originals, reference and student"))
+    if task.kind == "vae":
+        parts.append("<h3>Latent space</h3>")
+        for key, what in (("latent_error", "student's latent means"),
+                          ("grid_error", "student's decoded grid")):
+            if mine.get(key):
+                parts.append(error_box(what, mine[key]))
+        parts.append(image_tag(latent_figure(mine, ref),
+                               "latent means coloured by label"))
+        parts.append(image_tag(grid_figure(mine, ref),
+                               "decoded latent grid"))
+    summary = (f"{task.filename}: {got:g}/{total:g}; "
+               + "; ".join(verdicts))
+    return "\n".join(parts), summary
+
+
+def write_report(report: Report, raw: dict[int, tuple[dict | None, dict]],
+                 out: Path) -> tuple[Path, list[str]]:
+    """Writes ``out/index.html``; returns its path and the summary lines."""
+    sections, summary = [], []
+    for number in sorted(raw):
+        student, reference = raw[number]
+        section, line = task_section(TASKS[number], report, student,
+                                     reference)
+        sections.append(section)
+        summary.append(line)
+    page = ("<!DOCTYPE html><html><head><meta charset='utf-8'>"
+            f"<title>Comparison: {html.escape(report.submission)}</title>"
+            f"<style>{CSS}</style></head><body>"
+            f"<h1>{html.escape(report.submission)} vs the reference</h1>"
+            f"<p>Score {report.score:g}/{report.max_score:g}; "
+            f"{html.escape(str(report.versions))}</p>"
+            + "\n".join(sections) + LOAD_CHECK + "</body></html>\n")
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "index.html"
+    path.write_text(page)
+    return path, summary
+
+
+def compare_main(argv: list[str]) -> int:
+    from grader.cli import add_common, options_from
+
+    parser = argparse.ArgumentParser(
+        prog="python -m grader compare",
+        description="Writes an HTML page comparing a folder's models with "
+                    "the reference's.")
+    parser.add_argument("submission", help="folder with the task files")
+    parser.add_argument("--out", default=str(DEFAULT_OUT), metavar="FOLDER",
+                        help="where index.html goes (default: "
+                             "./compare-report)")
+    add_common(parser)
+    args = parser.parse_args(argv)
+    try:
+        options = options_from(args)
+    except ValueError as error:
+        parser.error(str(error))
+    folder = Path(args.submission)
+    if not folder.is_dir():
+        parser.error(f"{folder} is not a folder")
+    started = time.monotonic()
+    raw: dict[int, tuple[dict | None, dict]] = {}
+    report = grade(folder, options, mode="compare", raw=raw)
+    path, summary = write_report(report, raw, Path(args.out))
+    print("\n".join(summary))
+    print(f"({time.monotonic() - started:.1f} s)")
+    print(path.resolve())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(compare_main(sys.argv[1:]))

@@ -1,0 +1,107 @@
+"""What ``python -m grader compare`` needs beyond grading: worker side only.
+
+For the course's arguments: a short seeded training from the canonical
+weights (loss and val_loss per epoch), reconstructions of ten test digits,
+and for the VAE the latent means of test digits with their labels and a
+decoded grid of the latent plane. Whatever fails is reported as an error
+next to what could be measured.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from grader import data as grader_data
+from grader.probe import (Probe, assign_canonical, error_info, flat_arrays,
+                          keras, to_numpy, trace, trainable_ids,
+                          weighted_layers)
+from grader.tasks import Task
+
+EPOCHS = 6
+TRAIN, VALIDATION = 640, 256
+BATCH_SIZE = 32
+GRID = 10  # the decoded latent grid is GRID x GRID
+
+
+def course_inputs(task: Task, images: np.ndarray, count: int,
+                  offset: int) -> np.ndarray:
+    """``count`` images in the shape the course's arguments take."""
+    chosen = images[offset:offset + count]
+    if task.kind == "conv":
+        return chosen[..., None]
+    return chosen.reshape(len(chosen), -1)
+
+
+def compare_task(task: Task, module, student_file: str) -> dict[str, Any]:
+    """Training curves, reconstructions and (VAE) latent pictures."""
+    images, labels, source = grader_data.labelled_images()
+    probe = Probe(task, module, student_file, images)
+    out: dict[str, Any] = {"data_source": source, "epochs": EPOCHS,
+                           "train_size": TRAIN}
+    args = task.course_args
+    models, error = probe.build(args)
+    if error:
+        out["error"] = error
+        return out
+    encoder, decoder, auto = models
+    train = course_inputs(task, images, TRAIN, 0)
+    val = course_inputs(task, images, VALIDATION, TRAIN)
+    test = course_inputs(task, images, 10, TRAIN + VALIDATION)
+    out["originals"] = test
+    try:
+        auto_calls, _ = trace(auto, train[:2])
+        enc_calls, enc_out = trace(encoder, train[:2])
+        dec_calls, _ = trace(decoder, np.zeros(
+            (2,) + probe.latent_shape(args), "float32"))
+        enc_layers = weighted_layers(enc_calls)
+        if task.kind == "vae":
+            enc_layers, _ = probe.order_heads(enc_layers, enc_calls, enc_out)
+        assign_canonical(enc_layers + weighted_layers(dec_calls), 7)
+        if trainable_ids(auto) != trainable_ids(encoder) | trainable_ids(
+                decoder):
+            assign_canonical(weighted_layers(auto_calls), 7)
+        keras.utils.set_random_seed(0)
+        history = auto.fit(train, train, epochs=EPOCHS, batch_size=BATCH_SIZE,
+                           shuffle=False, verbose=0,
+                           validation_data=(val, val))
+        out["loss"] = [float(v) for v in history.history.get("loss", [])]
+        out["val_loss"] = [float(v) for v in
+                           history.history.get("val_loss", [])]
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        out["error"] = {"stage": "training", **error_info(exc, student_file)}
+        return out
+    try:
+        out["reconstructions"] = np.asarray(to_numpy(auto(test)), "float32")
+    except Exception as exc:
+        out["reconstruction_error"] = error_info(exc, student_file)
+    if task.kind == "vae":
+        out.update(latent_pictures(task, encoder, decoder, images, labels,
+                                   student_file))
+    return out
+
+
+def latent_pictures(task: Task, encoder, decoder, images: np.ndarray,
+                    labels: np.ndarray, student_file: str) -> dict[str, Any]:
+    """Latent means of 1,000 test digits, and a decoded grid of the plane."""
+    out: dict[str, Any] = {}
+    digits = images[-1000:].reshape(1000, -1)
+    try:
+        outputs = flat_arrays(to_numpy(encoder(digits)))
+        out["latent_means"] = np.asarray(outputs[1] if len(outputs) > 1
+                                         else outputs[0], "float32")
+        out["latent_labels"] = labels[-1000:]
+    except Exception as exc:
+        out["latent_error"] = error_info(exc, student_file)
+    latent = task.course_args[2]
+    try:
+        axis = np.linspace(-3, 3, GRID)
+        plane = np.stack(np.meshgrid(axis, axis, indexing="ij"), axis=2)
+        codes = np.zeros((GRID * GRID, latent), "float32")
+        codes[:, :2] = plane.reshape(-1, 2)
+        out["grid"] = np.asarray(to_numpy(decoder(codes)), "float32")
+    except Exception as exc:
+        out["grid_error"] = error_info(exc, student_file)
+    return out
