@@ -27,13 +27,18 @@ def add_common(parser: argparse.ArgumentParser) -> None:
                              "the cached measurements")
     parser.add_argument("--workers", type=int, default=2, metavar="N",
                         help="task files graded in parallel (default 2)")
+    parser.add_argument("--no-fork-server", action="store_true",
+                        help="start every worker as a new Python process "
+                             "instead of forking it from a process that "
+                             "has already imported TensorFlow")
 
 
 def options_from(args: argparse.Namespace) -> Options:
     options = Options(tasks=parse_tasks(args.tasks),
                       keras_major=int(args.keras),
                       limits=Limits(args.timeout, args.memory),
-                      workers=args.workers)
+                      workers=args.workers,
+                      fork_server=not args.no_fork_server)
     if args.no_cache:
         options.cache_dir = None
     return options

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from grader import transport
-from grader.sandbox import REPO_ROOT, Limits, run_worker
+from grader.sandbox import REPO_ROOT, ForkServer, Limits, run_worker
 from grader.tasks import Task
 
 GRADER_DIR = Path(__file__).resolve().parent
@@ -63,8 +63,8 @@ def cache_key(task: Task, keras_major: int) -> str:
 
 
 def reference_result(task: Task, keras_major: int, limits: Limits,
-                     cache_dir: Path | None, mode: str = "grade"
-                     ) -> dict[str, Any]:
+                     cache_dir: Path | None, mode: str = "grade",
+                     server: ForkServer | None = None) -> dict[str, Any]:
     """The reference's measurements for ``task`` (from cache if present)."""
     key = cache_key(task, keras_major) + ("-compare" if mode == "compare"
                                           else "")
@@ -78,7 +78,8 @@ def reference_result(task: Task, keras_major: int, limits: Limits,
                 return transport.load(path)
             except Exception:
                 path.unlink(missing_ok=True)
-        outcome = run_worker(task, REPO_ROOT, keras_major, limits, mode)
+        outcome = run_worker(task, REPO_ROOT, keras_major, limits, mode,
+                             server)
         result = outcome.result
         if outcome.status != "ok" or result is None or any(
                 result.get(k) for k in ("load_error", "probe_error")) or any(

@@ -12,7 +12,7 @@ from grader.checks import Check, Evidence, Verdict, checks_for
 from grader.reference import default_cache_dir, library_versions, \
     reference_result
 from grader.results import CheckResult, Report
-from grader.sandbox import Limits, WorkerOutcome, run_worker
+from grader.sandbox import ForkServer, Limits, WorkerOutcome, run_worker
 from grader.tasks import TASKS, Task
 
 
@@ -25,6 +25,7 @@ class Options:
     limits: Limits = field(default_factory=Limits)
     cache_dir: Path | None = field(default_factory=default_cache_dir)
     workers: int = 2
+    fork_server: bool = True  # start workers by fork from a TF-loaded server
 
 
 def worker_problem(task: Task, outcome: WorkerOutcome,
@@ -100,7 +101,8 @@ def task_results(task: Task, submission: Path,
 
 def grade(submission: Path, options: Options,
           pool: ThreadPoolExecutor | None = None, mode: str = "grade",
-          raw: dict[int, tuple[dict | None, dict]] | None = None) -> Report:
+          raw: dict[int, tuple[dict | None, dict]] | None = None,
+          server: ForkServer | None = None) -> Report:
     """Grades ``submission`` (a folder) and returns its report.
 
     With ``mode="compare"`` the workers also measure what the comparison
@@ -111,6 +113,9 @@ def grade(submission: Path, options: Options,
     submission = submission.resolve()
     own_pool = pool is None
     pool = pool or ThreadPoolExecutor(max_workers=max(1, options.workers))
+    own_server = server is None and options.fork_server
+    if own_server:
+        server = ForkServer(options.keras_major)
     try:
         references: dict[int, Future] = {}
         students: dict[int, Future | None] = {}
@@ -118,10 +123,11 @@ def grade(submission: Path, options: Options,
             task = TASKS[number]
             references[number] = pool.submit(
                 reference_result, task, options.keras_major, options.limits,
-                options.cache_dir, mode)
+                options.cache_dir, mode, server)
             students[number] = (
                 pool.submit(run_worker, task, submission,
-                            options.keras_major, options.limits, mode)
+                            options.keras_major, options.limits, mode,
+                            server)
                 if (submission / task.filename).is_file() else None)
         report = Report(str(submission))
         for number in options.tasks:
@@ -137,6 +143,8 @@ def grade(submission: Path, options: Options,
     finally:
         if own_pool:
             pool.shutdown()
+        if own_server:
+            server.close()
     report.versions = {k: v for k, v in library_versions().items()
                        if k in ("python", "tensorflow")}
     report.versions["keras"] = (

@@ -17,7 +17,14 @@ Tolerances, and why:
   bounds (1% for losses, 5% for the mean code) sit well above that and well
   below the effect of any defect. The VAE's sampling noise is not shared
   with the reference, so its bounds come from the spread of the reference
-  over sampling seeds (see VAE_TRAINING_RTOL).
+  over sampling seeds: over 8 seeds the final loss varied by 1.7% and the
+  val_loss by 2.3% (standard deviations; the largest deviation 3%), so two
+  independent runs differ by sqrt(2) times that; 12% is about 4 of those
+  standard deviations for val_loss and 5 for loss. The mean of the codes
+  varied by 66% of its value (the latent layout depends on the draws), so
+  for the VAE it is only required to be finite. This check runs only once
+  the specific checks have passed: it is a backstop proving the whole model
+  trains.
 """
 from __future__ import annotations
 
@@ -29,7 +36,7 @@ FORWARD_RTOL, FORWARD_ATOL = 1e-4, 1e-5
 LOSS_RTOL = 1e-4
 STEP_ATOL, STEP_MAX_FRACTION = 1e-4, 0.01
 TRAINING_RTOL = {"loss": 0.01, "encoded": 0.05}
-VAE_TRAINING_RTOL = {"loss": 0.03, "encoded": 0.25}
+VAE_TRAINING_RTOL = {"loss": 0.12, "encoded": None}  # None: finite only
 ALL = ("dense", "sparse", "conv", "vae")
 
 
@@ -200,6 +207,11 @@ def seeded_training(ev: Evidence) -> Verdict:
                 f"{rtol['loss']:.0%})")
     a, b = mine.get("encoded_mean", []), ref.get("encoded_mean", [])
     index = 1 if ev.task.kind == "vae" else 0  # the VAE: the means
+    if rtol["encoded"] is None:
+        if len(a) == len(b) and np.all(np.isfinite(a)):
+            return Verdict.ok()
+        return Verdict.fail(f"after 2 seeded epochs of {call} the encoder's "
+                            f"outputs are not finite: {a}")
     if len(a) != len(b) or not np.isclose(a[index], b[index],
                                           rtol=rtol["encoded"], atol=0.02):
         shown = a[index] if len(a) > index else "missing"

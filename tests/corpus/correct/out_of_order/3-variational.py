@@ -12,7 +12,8 @@ class Reparameterize(keras.layers.Layer):
         self.add_loss(keras.backend.mean(-0.5 * keras.backend.sum(
             1 + log_var - mean * mean - keras.backend.exp(log_var),
             axis=1)))
-        noise = keras.backend.random_normal(keras.backend.shape(log_var))
+        noise = keras.backend.random_normal(keras.backend.shape(log_var),
+                                            seed=1234)
         return keras.backend.exp(log_var * 0.5) * noise + mean
 
 
