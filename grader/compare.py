@@ -13,7 +13,6 @@ import io
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 

@@ -531,7 +531,6 @@ class Probe:
         if not heads:
             out["vae_error"] = "mean and log-variance layers not identified"
             return out
-        mean_layer = canonical[heads["mean"]]
         log_var_layer = canonical[heads["log_var"]]
         start = snapshot(canonical)
 

@@ -50,7 +50,10 @@ def worker_problem(task: Task, outcome: WorkerOutcome,
 
 
 def evaluate(task: Task, evidence: Evidence) -> list[tuple[Check, Verdict]]:
-    """Runs the task's model checks, skipping those whose needs failed."""
+    """Runs the task's model checks, skipping those whose needs failed.
+
+    Returns them in evaluation order: every check after those it needs.
+    """
     checks = checks_for(task.kind)
     by_id = {c.id: c for c in checks}
 
@@ -73,7 +76,11 @@ def evaluate(task: Task, evidence: Evidence) -> list[tuple[Check, Verdict]]:
         evidence.verdicts[check.id] = result
         return result
 
-    return [(c, verdict(c)) for c in checks]
+    for check in checks:
+        verdict(check)
+    return [(by_id[check_id], result)
+            for check_id, result in evidence.verdicts.items()
+            if check_id in by_id]
 
 
 def task_results(task: Task, submission: Path,

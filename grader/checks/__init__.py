@@ -2,11 +2,12 @@
 
 - loading: the file loads, autoencoder returns three models in order
 - structure: layers, sizes, kernels, padding, activations, weight sharing
-- numeric: forward pass, optimizer, loss, one step, seeded training
-- sparse: task 1's L1 penalty on the encoded output
 - vae: task 3's outputs, sampling, decoder input and loss terms
+- sparse: task 1's L1 penalty on the encoded output
+- numeric: forward pass, optimizer, loss, one step, seeded training
+- numbers: the tolerances (each explained) and numeric comparisons
 """
-from grader.checks import loading, structure, vae, numeric, sparse  # noqa
+from grader.checks import loading, structure, vae, sparse, numeric  # noqa
 from grader.checks.base import REGISTRY, Check, Evidence, Verdict
 
 __all__ = ["REGISTRY", "Check", "Evidence", "Verdict", "checks_for"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.checks.base import Evidence, Side, Verdict, check
-from grader.checks.numeric import LOSS_RTOL
+from grader.checks.numbers import LOSS_RTOL
 
 PENALTY_RTOL = 1e-4  # a float32 sum of |codes|: equal to ~1e-6 relative
 

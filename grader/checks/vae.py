@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 
 from grader.checks.base import Evidence, Side, Verdict, check
-from grader.checks.numeric import LOSS_RTOL, close, step_verdict
+from grader.checks.numbers import LOSS_RTOL, close, step_verdict
 
 SE_BANDS = 6  # statistics pass within 6 standard errors (seeded: no flakes)
 SPREAD_STD = 0.5  # exp(log(0.25) / 2), the forced log variance
