@@ -13,7 +13,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from grader.cli import add_common, options_from
+from grader.cli import add_common, parse
 from grader.reference import ReferenceError, reference_result
 from grader.runner import grade
 from grader.sandbox import ForkServer
@@ -29,14 +29,7 @@ def batch_main(argv: list[str]) -> int:
                         help="CSV file to write (reports go to a folder "
                              "beside it)")
     add_common(parser)
-    args = parser.parse_args(argv)
-    try:
-        options = options_from(args)
-    except ValueError as error:
-        parser.error(str(error))
-    root = Path(args.submissions)
-    if not root.is_dir():
-        parser.error(f"{root} is not a folder")
+    args, options, root = parse(parser, argv, "submissions")
     folders = sorted(p for p in root.iterdir()
                      if p.is_dir() and not p.name.startswith("."))
     out = Path(args.out)

@@ -44,6 +44,21 @@ def options_from(args: argparse.Namespace) -> Options:
     return options
 
 
+def parse(parser: argparse.ArgumentParser, argv: list[str],
+          folder_arg: str) -> tuple[argparse.Namespace, Options, Path]:
+    """Parses ``argv``: the namespace, the grading options and the folder
+    named by ``folder_arg`` (a usage error, exit code 2, if it is none)."""
+    args = parser.parse_args(argv)
+    try:
+        options = options_from(args)
+    except ValueError as error:
+        parser.error(str(error))
+    folder = Path(getattr(args, folder_arg))
+    if not folder.is_dir():
+        parser.error(f"{folder} is not a folder")
+    return args, options, folder
+
+
 def grade_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m grader",
@@ -58,14 +73,7 @@ def grade_main(argv: list[str]) -> int:
                         help="write Gradescope's results.json here")
     parser.add_argument("--junitxml", metavar="PATH",
                         help="write a JUnit XML report here")
-    args = parser.parse_args(argv)
-    try:
-        options = options_from(args)
-    except ValueError as error:
-        parser.error(str(error))
-    folder = Path(args.submission)
-    if not folder.is_dir():
-        parser.error(f"{folder} is not a folder")
+    args, options, folder = parse(parser, argv, "submission")
     try:
         report = grade(folder, options)
     except ReferenceError as error:

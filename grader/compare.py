@@ -316,7 +316,7 @@ def write_report(report: Report, raw: dict[int, tuple[dict | None, dict]],
 
 
 def compare_main(argv: list[str]) -> int:
-    from grader.cli import add_common, options_from
+    from grader.cli import add_common, parse
 
     parser = argparse.ArgumentParser(
         prog="python -m grader compare",
@@ -327,14 +327,7 @@ def compare_main(argv: list[str]) -> int:
                         help="where index.html goes (default: "
                              "./compare-report)")
     add_common(parser)
-    args = parser.parse_args(argv)
-    try:
-        options = options_from(args)
-    except ValueError as error:
-        parser.error(str(error))
-    folder = Path(args.submission)
-    if not folder.is_dir():
-        parser.error(f"{folder} is not a folder")
+    args, options, folder = parse(parser, argv, "submission")
     started = time.monotonic()
     raw: dict[int, tuple[dict | None, dict]] = {}
     report = grade(folder, options, mode="compare", raw=raw)
