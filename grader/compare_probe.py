@@ -13,9 +13,7 @@ from typing import Any
 import numpy as np
 
 from grader import data as grader_data
-from grader.probe import (Probe, assign_canonical, error_info, flat_arrays,
-                          keras, to_numpy, trace, trainable_ids,
-                          weighted_layers)
+from grader.probe import Probe, error_info, flat_arrays, to_numpy
 from grader.tasks import Task
 
 EPOCHS = 6
@@ -50,18 +48,7 @@ def compare_task(task: Task, module, student_file: str) -> dict[str, Any]:
     test = course_inputs(task, images, 10, TRAIN + VALIDATION)
     out["originals"] = test
     try:
-        auto_calls, _ = trace(auto, train[:2])
-        enc_calls, enc_out = trace(encoder, train[:2])
-        dec_calls, _ = trace(decoder, np.zeros(
-            (2,) + probe.latent_shape(args), "float32"))
-        enc_layers = weighted_layers(enc_calls)
-        if task.kind == "vae":
-            enc_layers, _ = probe.order_heads(enc_layers, enc_calls, enc_out)
-        assign_canonical(enc_layers + weighted_layers(dec_calls), 7)
-        if trainable_ids(auto) != trainable_ids(encoder) | trainable_ids(
-                decoder):
-            assign_canonical(weighted_layers(auto_calls), 7)
-        keras.utils.set_random_seed(0)
+        probe.prepare_training(models, args, train[:2])
         history = auto.fit(train, train, epochs=EPOCHS, batch_size=BATCH_SIZE,
                            shuffle=False, verbose=0,
                            validation_data=(val, val))

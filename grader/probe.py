@@ -588,6 +588,26 @@ class Probe:
     def input_shape_from(x: np.ndarray) -> tuple:
         return tuple(x.shape[1:])
 
+    def prepare_training(self, models, args, sample) -> None:
+        """Puts the canonical weights (seed 7) into freshly built models.
+
+        ``sample`` (two inputs) is traced through all three models first,
+        which also builds a subclassed model that builds on its first call.
+        """
+        encoder, decoder, auto = models
+        auto_calls, _ = trace(auto, sample)
+        enc_calls, enc_out = trace(encoder, sample)
+        dec_calls, _ = trace(decoder, np.zeros(
+            (2,) + self.latent_shape(args), "float32"))
+        enc_layers = weighted_layers(enc_calls)
+        if self.task.kind == "vae":
+            enc_layers, _ = self.order_heads(enc_layers, enc_calls, enc_out)
+        assign_canonical(enc_layers + weighted_layers(dec_calls), 7)
+        if trainable_ids(auto) != trainable_ids(encoder) | trainable_ids(
+                decoder):
+            assign_canonical(weighted_layers(auto_calls), 7)
+        keras.utils.set_random_seed(0)
+
     def seeded_training(self, train_x, val_x) -> dict:
         """A short training run from the canonical weights, no shuffling."""
         args = self.task.train_args
@@ -596,19 +616,7 @@ class Probe:
             return {"error": error}
         encoder, decoder, auto = models
         try:
-            auto_calls, _ = trace(auto, train_x[:2])  # builds a lazy model
-            enc_calls, enc_out = trace(encoder, train_x[:2])
-            dec_calls, _ = trace(decoder, np.zeros(
-                (2,) + self.latent_shape(args), "float32"))
-            enc_layers = weighted_layers(enc_calls)
-            if self.task.kind == "vae":
-                enc_layers, _ = self.order_heads(enc_layers, enc_calls,
-                                                 enc_out)
-            assign_canonical(enc_layers + weighted_layers(dec_calls), 7)
-            if trainable_ids(auto) != trainable_ids(encoder) | trainable_ids(
-                    decoder):
-                assign_canonical(weighted_layers(auto_calls), 7)
-            keras.utils.set_random_seed(0)
+            self.prepare_training(models, args, train_x[:2])
             auto.run_eagerly = True  # 20 steps: cheaper than tracing
             history = auto.fit(train_x, train_x, epochs=2, batch_size=32,
                                shuffle=False, verbose=0,
