@@ -99,6 +99,7 @@ def latent_figure(student: dict, reference: dict):
                                          ("student", student))):
         means = result.get("latent_means")
         ax.set_title(f"{side}: latent means, coloured by label", fontsize=9)
+        # (for synthetic images the "label" is the number of strokes)
         if means is None or means.ndim != 2 or means.shape[1] < 2:
             ax.text(0.5, 0.5, "not available", ha="center")
             continue

@@ -15,19 +15,13 @@ import numpy as np
 
 def mnist_images() -> tuple[np.ndarray, str]:
     """Up to 2,000 test images as float32 in [0, 1], and their source."""
-    path = os.environ.get("MNIST_PATH")
-    if path:
-        try:
-            with np.load(path) as data:
-                images = data["x_test"][:2000].astype("float32") / 255.0
-            return images, f"MNIST ({os.path.basename(path)})"
-        except Exception:  # unreadable: fall back, and say so in the source
-            pass
-    return synthetic_digits(2000), "synthetic digit-like images (seed 0)"
+    images, _, source = labelled_images()
+    return images, source
 
 
 def labelled_images() -> tuple[np.ndarray, np.ndarray, str]:
-    """Like :func:`mnist_images`, with labels (synthetic: stroke counts)."""
+    """The images of :func:`mnist_images` with their labels (for synthetic
+    images, the number of strokes), and their source."""
     path = os.environ.get("MNIST_PATH")
     if path:
         try:
@@ -38,8 +32,7 @@ def labelled_images() -> tuple[np.ndarray, np.ndarray, str]:
         except Exception:  # unreadable: fall back, and say so in the source
             pass
     images, strokes = synthetic_digits(2000, with_strokes=True)
-    return images, strokes, ("synthetic digit-like images (seed 0); "
-                             "colour: stroke count")
+    return images, strokes, "synthetic digit-like images (seed 0)"
 
 
 def synthetic_digits(count: int, seed: int = 0, with_strokes: bool = False):

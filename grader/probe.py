@@ -464,9 +464,6 @@ class Probe:
                         for layer in dec_layers],
         }
         out["shared"] = shared
-        out["auto_layer_ids_in_parts"] = [
-            id(layer) in {id(other) for other in canonical}
-            for layer in auto_layers]
         out["heads"] = heads
         out["x"] = x
         out["z"] = z
@@ -552,7 +549,7 @@ class Probe:
         # Spread of z around the mean with log_var forced to log(0.25).
         force_log_var(LOG_VAR_SPREAD)
         big = grader_data.inputs_for(
-            self.input_shape_from(x), SPREAD_ROWS, seed + 1, self.images)
+            tuple(x.shape[1:]), SPREAD_ROWS, seed + 1, self.images)
         z, mean, log_var = flat_arrays(to_numpy(encoder(big)))
         out["spread"] = {"noise": z - mean, "log_var": log_var[:4]}
 
@@ -583,10 +580,6 @@ class Probe:
         out["loss_kl"]["error"] = error
         restore(canonical, start)
         return out
-
-    @staticmethod
-    def input_shape_from(x: np.ndarray) -> tuple:
-        return tuple(x.shape[1:])
 
     def prepare_training(self, models, args, sample) -> None:
         """Puts the canonical weights (seed 7) into freshly built models.

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -102,8 +102,3 @@ class Report:
     def write_json(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(self.gradescope(), indent=2) + "\n")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"submission": self.submission, "versions": self.versions,
-                "seconds": self.seconds,
-                "results": [asdict(r) for r in self.results]}

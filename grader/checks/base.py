@@ -103,7 +103,3 @@ def check(check_id: str, title: str, points: float, kinds: tuple[str, ...],
                               requires))
         return function
     return register
-
-
-def call_text(argset: ArgSet) -> str:
-    return argset.call()

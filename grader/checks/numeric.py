@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.checks.base import Evidence, Verdict, check
+from grader.checks.loading import describe_error
 from grader.checks.numbers import (LOSS_RTOL, TRAINING_RTOL,
                                    VAE_TRAINING_RTOL, close, max_diff,
                                    step_verdict)
@@ -85,7 +86,6 @@ def dense_loss_candidates(x: np.ndarray, y: np.ndarray, penalty: float
 def loss(ev: Evidence) -> Verdict:
     for argset, s, r in ev.pairs():
         if s.get("train_error"):
-            from grader.checks.loading import describe_error
             error = s["train_error"]
             if "compile" in error.get("message", "").lower():
                 return Verdict.fail("auto is not compiled with a loss: "
@@ -130,7 +130,6 @@ def seeded_training(ev: Evidence) -> Verdict:
     ref = ev.reference.get("training", {})
     call = f"autoencoder{tuple(ev.task.train_args)!r}"
     if mine.get("error"):
-        from grader.checks.loading import describe_error
         return Verdict.fail(f"training {call} for 2 epochs failed: "
                             + describe_error(mine["error"]))
     rtol = VAE_TRAINING_RTOL if ev.task.kind == "vae" else TRAINING_RTOL

@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 
 from grader.checks.base import Evidence, Side, Verdict, check
+from grader.checks.loading import describe_error
 from grader.checks.numbers import LOSS_RTOL, close, step_verdict
 
 SE_BANDS = 6  # statistics pass within 6 standard errors (seeded: no flakes)
@@ -169,7 +170,6 @@ def loss_verdict(ev: Evidence, part: str) -> Verdict:
     for argset, s, r in ev.pairs():
         error = s.get("train_error") or (s.get("loss_kl") or {}).get("error")
         if error:
-            from grader.checks.loading import describe_error
             return Verdict.fail("training auto on a batch raised "
                                 + describe_error(error))
         pairs = [(s["loss_var0"]["loss"], r["loss_var0"]["loss"]),
