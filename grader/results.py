@@ -38,6 +38,10 @@ class Report:
     results: list[CheckResult] = field(default_factory=list)
     versions: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    # Facts about the grading itself (isolation level, integrity findings,
+    # cross-version scores, ...): JSON-able, shown to instructors as
+    # Gradescope's extra_data and in the batch CSV.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def score(self) -> float:
@@ -97,6 +101,7 @@ class Report:
                 "output": r.message,
                 "visibility": "visible",
             } for r in self.results],
+            "extra_data": self.extra,
         }
 
     def write_json(self, path: Path) -> None:
