@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from grader import data as grader_data
-from grader.probe import Probe, error_info, flat_arrays, to_numpy
+from grader.probe import (Probe, StudentFault, error_info, flat_arrays,
+                          to_numpy)
 from grader.tasks import Task
 
 EPOCHS = 6
@@ -49,17 +50,14 @@ def compare_task(task: Task, module, student_file: str) -> dict[str, Any]:
     out["originals"] = test
     try:
         probe.prepare_training(models, args, train[:2])
-        history = auto.fit(train, train, epochs=EPOCHS, batch_size=BATCH_SIZE,
-                           shuffle=False, verbose=0,
-                           validation_data=(val, val))
-        out["loss"] = [float(v) for v in history.history.get("loss", [])]
-        out["val_loss"] = [float(v) for v in
-                           history.history.get("val_loss", [])]
-    except BaseException as exc:
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        out["error"] = {"stage": "training", **error_info(exc, student_file)}
+        history = probe.run("training", lambda: auto.fit(
+            train, train, epochs=EPOCHS, batch_size=BATCH_SIZE,
+            shuffle=False, verbose=0, validation_data=(val, val)))
+    except StudentFault as fault:
+        out["error"] = fault.info
         return out
+    out["loss"] = [float(v) for v in history.history.get("loss", [])]
+    out["val_loss"] = [float(v) for v in history.history.get("val_loss", [])]
     try:
         out["reconstructions"] = np.asarray(to_numpy(auto(test)), "float32")
     except Exception as exc:

@@ -123,10 +123,42 @@ def _regularizers(call: dict) -> dict[str, Any]:
     return regs
 
 
-def effective_rows(calls: list[dict]) -> list[Row]:
-    """Turns traced calls (see :func:`grader.probe.describe_call`) to rows."""
-    rows: list[Row] = []
+def side_branches(calls: list[dict], flow: dict | None) -> set[int]:
+    """Indices of weightless calls whose results never reach the model's
+    outputs: a loss term built from the model's tensors (``add_loss`` on a
+    functional model, Keras 2) runs in the forward pass but is not a layer
+    of the model.
+
+    Data flow is followed by the digests of the arrays each call took and
+    gave. Where a call on the way to the outputs took something no traced
+    call gave (plain TensorFlow between layers, as in a subclassed model),
+    the flow is not fully seen, and nothing is dropped.
+    """
+    if not flow or any("input_keys" not in c for c in calls):
+        return set()
+    live_keys = set(flow["outputs"])
+    live: set[int] = set()
+    for index in range(len(calls) - 1, -1, -1):
+        if live_keys & set(calls[index]["output_keys"]):
+            live.add(index)
+            live_keys |= set(calls[index]["input_keys"])
+    given = set(flow["inputs"])
     for index, call in enumerate(calls):
+        if index in live and not set(call["input_keys"]) <= given:
+            return set()
+        given |= set(call["output_keys"])
+    return {i for i, call in enumerate(calls)
+            if i not in live and not call["weights"]}
+
+
+def effective_rows(calls: list[dict], flow: dict | None = None) -> list[Row]:
+    """Turns traced calls (see :func:`grader.probe.describe_call`) to rows,
+    leaving out side branches (see :func:`side_branches`)."""
+    rows: list[Row] = []
+    dropped = side_branches(calls, flow)
+    for index, call in enumerate(calls):
+        if index in dropped:
+            continue
         kind = call["class"]
         out_shape = tuple(call["output_shapes"][0]) if call["output_shapes"] \
             else None

@@ -12,6 +12,7 @@ sampling is controlled by forcing the log-variance layer's output.
 from __future__ import annotations
 
 import copy
+import hashlib
 import sys
 import traceback
 from typing import Any, Callable
@@ -120,6 +121,24 @@ def guarded(student_file: str, fn: Callable, *args) -> tuple[Any, dict | None]:
         return None, error_info(exc, student_file)
 
 
+class StudentFault(Exception):
+    """The student's code or models failed while being measured.
+
+    ``info`` says what was called (the stage) and what it raised; anything
+    else that escapes a measurement is the grader's own failure.
+    """
+
+    def __init__(self, info: dict):
+        super().__init__(info.get("message", ""))
+        self.info = info
+
+
+def grader_error(exc: BaseException) -> dict:
+    """A failure of the grader's own measuring code, with its traceback."""
+    return {"type": type(exc).__name__, "message": key_line(str(exc))[:400],
+            "trace": traceback.format_exc()[-2000:]}
+
+
 # ------------------------------------------------------------------ tracing
 
 class Call:
@@ -193,6 +212,16 @@ def activation_values(layer) -> list[float] | None:
         return None
 
 
+def fingerprint(array: np.ndarray) -> str:
+    """A short digest of an array's values, shape and type: equal digests
+    mean one call's output is another's input (how data flows)."""
+    array = np.ascontiguousarray(array)
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(f"{array.dtype.str}{array.shape}".encode())
+    digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
 def describe_call(call: Call) -> dict:
     """The plain description of one traced layer call."""
     layer = call.layer
@@ -202,6 +231,8 @@ def describe_call(call: Call) -> dict:
         "id": id(layer),
         "input_shapes": [list(a.shape[1:]) for a in call.inputs],
         "output_shapes": [list(a.shape[1:]) for a in call.outputs],
+        "input_keys": [fingerprint(a) for a in call.inputs],
+        "output_keys": [fingerprint(a) for a in call.outputs],
         "weights": [list(v.shape) for v in layer.trainable_weights],
         "activation": activation_values(layer),
     }
@@ -220,9 +251,11 @@ def describe_call(call: Call) -> dict:
         value = getattr(layer, attr, None)
         if isinstance(value, (int, float)):
             info[attr] = float(value)
-    if len(call.inputs) == 1 and len(call.outputs) == 1:
+    batched = all(a.ndim >= 1 for a in call.inputs + call.outputs)
+    if len(call.inputs) == 1 and len(call.outputs) == 1 and batched:
         # The most negative and most positive inputs of the first sample
-        # (and their outputs): both signs, to tell relu from linear.
+        # (and their outputs): both signs, to tell relu from linear. A
+        # scalar (a loss term added with add_loss) has no samples to keep.
         first_in = call.inputs[0][0].ravel()
         first_out = call.outputs[0][0].ravel()
         if first_in.shape == first_out.shape:
@@ -238,6 +271,19 @@ def describe_call(call: Call) -> dict:
             a.shape == b.shape and np.allclose(a, b)
             for a, b in zip(call.inputs, call.outputs))
     return info
+
+
+def unbatched(name: str, output: Any, rows: int) -> str | None:
+    """Why ``name``'s output is not a batch of ``rows`` rows, or None."""
+    article = "an" if name[0] in "aeiou" else "a"
+    for array in flat_arrays(output):
+        if array.ndim == 0 or array.shape[0] != rows:
+            return (f"returns {article} {name} whose output for a batch of "
+                    f"{rows} inputs has shape {tuple(array.shape)}; expected "
+                    "one "
+                    f"row per input ({rows}, ...): a model returns a batch, "
+                    "not a single value")
+    return None
 
 
 def weighted_layers(calls: list[Call]) -> list:
@@ -344,6 +390,21 @@ class Probe:
         self.file = student_file
         self.images = images
 
+    def run(self, stage: str, fn: Callable, *args) -> Any:
+        """Runs student code (``fn`` calls into the models); a failure is
+        the student's, raised as :class:`StudentFault` naming ``stage``."""
+        try:
+            return fn(*args)
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            raise StudentFault({"stage": stage,
+                                **error_info(exc, self.file)}) from exc
+
+    def call(self, model, name: str, value) -> Any:
+        """``model(value)`` as NumPy arrays; see :meth:`run`."""
+        return self.run(f"call {name}", lambda: to_numpy(model(value)))
+
     # Shapes of the three models' inputs, from the task's arguments.
     def input_shape(self, args: tuple) -> tuple:
         first = args[0]
@@ -421,10 +482,17 @@ class Probe:
                 result["error"] = {"stage": f"call {name}", **error}
                 return result
             traces[name] = traced
+            problem = unbatched(name, traced[1], len(value))
+            if problem:
+                result["error"] = {"stage": "return", "type": "shape",
+                                   "message": problem, "where": None}
+                return result
         try:
             result.update(self.measure(seed, args, models, traces, x, z))
-        except Exception as exc:  # a probe the student's models break
-            result["probe_error"] = error_info(exc, self.file)
+        except StudentFault as fault:
+            result["error"] = fault.info
+        except Exception as exc:  # the grader's own code failed
+            result["grader_error"] = grader_error(exc)
         return result
 
     def latents(self, seed: int, args: tuple) -> np.ndarray:
@@ -439,9 +507,14 @@ class Probe:
         enc_calls, _ = traces["encoder"]
         dec_calls, _ = traces["decoder"]
         auto_calls, _ = traces["auto"]
+        inputs = {"encoder": x, "decoder": z, "auto": x}
         out: dict[str, Any] = {
             "layers": {name: [describe_call(c) for c in traces[name][0]]
                        for name in traces},
+            "flow": {name: {"inputs": [fingerprint(np.asarray(
+                inputs[name], "float32"))], "outputs": [
+                fingerprint(a) for a in flat_arrays(traces[name][1])]}
+                for name in traces},
             "compile": compile_info(auto),
         }
         enc_layers = weighted_layers(enc_calls)
@@ -467,11 +540,12 @@ class Probe:
         out["heads"] = heads
         out["x"] = x
         out["z"] = z
-        out["encoder_out"] = flat_arrays(to_numpy(encoder(x)))
-        out["decoder_out"] = to_numpy(decoder(z))
-        out["auto_out"] = to_numpy(auto(x))
+        out["encoder_out"] = flat_arrays(self.call(encoder, "encoder", x))
+        out["decoder_out"] = self.call(decoder, "decoder", z)
+        out["auto_out"] = self.call(auto, "auto", x)
         if self.task.kind == "vae":  # which outputs are random?
-            out["encoder_again"] = flat_arrays(to_numpy(encoder(x)))
+            out["encoder_again"] = flat_arrays(
+                self.call(encoder, "encoder", x))
         if self.task.kind == "vae":
             out.update(self.measure_vae(seed, models, canonical, heads, x,
                                         len(enc_layers)))
@@ -507,9 +581,10 @@ class Probe:
     def measure_plain(self, models, canonical, auto_layers, x, shared) -> dict:
         encoder, decoder, auto = models
         out: dict[str, Any] = {}
-        out["composed_out"] = to_numpy(decoder(encoder(x)))
-        auto(x)
-        out["penalty"] = added_losses(auto)
+        out["composed_out"] = self.call(
+            decoder, "decoder", self.call(encoder, "encoder", x))
+        self.call(auto, "auto", x)
+        out["penalty"] = self.run("read auto.losses", added_losses, auto)
         layers = canonical if shared else auto_layers
         before = snapshot(layers)
         loss, error = guarded(self.file, train_loss, auto, x)
@@ -538,27 +613,28 @@ class Probe:
                 variable.assign(np.full(variable.shape, value, "float32"))
 
         # Is auto's decoder fed something random (z), the mean or log_var?
-        first, second = to_numpy(auto(x)), to_numpy(auto(x))
-        _, mean, log_var = flat_arrays(to_numpy(encoder(x)))
+        first, second = self.call(auto, "auto", x), self.call(auto, "auto", x)
+        _, mean, log_var = flat_arrays(self.call(encoder, "encoder", x))
         out["feed"] = {"auto_1": first, "auto_2": second,
-                       "decoder_of_mean": to_numpy(decoder(mean)),
-                       "decoder_of_log_var": to_numpy(decoder(log_var))}
-        auto(x)
-        out["added_losses"] = added_losses(auto)
+                       "decoder_of_mean": self.call(decoder, "decoder", mean),
+                       "decoder_of_log_var": self.call(decoder, "decoder",
+                                                       log_var)}
+        self.call(auto, "auto", x)
+        out["added_losses"] = self.run("read auto.losses", added_losses, auto)
 
         # Spread of z around the mean with log_var forced to log(0.25).
         force_log_var(LOG_VAR_SPREAD)
         big = grader_data.inputs_for(
             tuple(x.shape[1:]), SPREAD_ROWS, seed + 1, self.images)
-        z, mean, log_var = flat_arrays(to_numpy(encoder(big)))
+        z, mean, log_var = flat_arrays(self.call(encoder, "encoder", big))
         out["spread"] = {"noise": z - mean, "log_var": log_var[:4]}
 
         # Loss with the variance driven to ~0 (z = mean), first Adam step.
         force_log_var(LOG_VAR_ZERO)
-        _, mean0, log_var0 = flat_arrays(to_numpy(encoder(x)))
+        _, mean0, log_var0 = flat_arrays(self.call(encoder, "encoder", x))
         out["loss_var0"] = {"mean": mean0, "log_var": log_var0,
-                            "decoded": to_numpy(decoder(mean0)),
-                            "auto": to_numpy(auto(x))}
+                            "decoded": self.call(decoder, "decoder", mean0),
+                            "auto": self.call(auto, "auto", x)}
         before = snapshot(canonical)
         loss, error = guarded(self.file, train_loss, auto, x)
         out["loss_var0"]["loss"] = loss
@@ -572,9 +648,9 @@ class Probe:
         restore(canonical, start)
         kernel = canonical[n_encoder].trainable_weights[0]
         kernel.assign(np.zeros(kernel.shape, "float32"))
-        _, mean1, log_var1 = flat_arrays(to_numpy(encoder(x)))
+        _, mean1, log_var1 = flat_arrays(self.call(encoder, "encoder", x))
         out["loss_kl"] = {"mean": mean1, "log_var": log_var1,
-                          "decoded": to_numpy(decoder(mean1))}
+                          "decoded": self.call(decoder, "decoder", mean1)}
         loss, error = guarded(self.file, train_loss, auto, x)
         out["loss_kl"]["loss"] = loss
         out["loss_kl"]["error"] = error
@@ -588,9 +664,9 @@ class Probe:
         which also builds a subclassed model that builds on its first call.
         """
         encoder, decoder, auto = models
-        auto_calls, _ = trace(auto, sample)
-        enc_calls, enc_out = trace(encoder, sample)
-        dec_calls, _ = trace(decoder, np.zeros(
+        auto_calls, _ = self.run("call auto", trace, auto, sample)
+        enc_calls, enc_out = self.run("call encoder", trace, encoder, sample)
+        dec_calls, _ = self.run("call decoder", trace, decoder, np.zeros(
             (2,) + self.latent_shape(args), "float32"))
         enc_layers = weighted_layers(enc_calls)
         if self.task.kind == "vae":
@@ -611,15 +687,12 @@ class Probe:
         try:
             self.prepare_training(models, args, train_x[:2])
             auto.run_eagerly = True  # 20 steps: cheaper than tracing
-            history = auto.fit(train_x, train_x, epochs=2, batch_size=32,
-                               shuffle=False, verbose=0,
-                               validation_data=(val_x, val_x))
-            encoded = flat_arrays(to_numpy(encoder(val_x[:10])))
-        except BaseException as exc:
-            if isinstance(exc, KeyboardInterrupt):
-                raise
-            return {"error": {"stage": "training", **error_info(exc,
-                                                                self.file)}}
+            history = self.run("training", lambda: auto.fit(
+                train_x, train_x, epochs=2, batch_size=32, shuffle=False,
+                verbose=0, validation_data=(val_x, val_x)))
+            encoded = flat_arrays(self.call(encoder, "encoder", val_x[:10]))
+        except StudentFault as fault:
+            return {"error": fault.info}
         return {"loss": [float(v) for v in history.history.get("loss", [])],
                 "val_loss": [float(v) for v in
                              history.history.get("val_loss", [])],

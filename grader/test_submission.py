@@ -34,5 +34,7 @@ def test_check(graded: Report, task: int, check: str, record_property
         pytest.skip(result.message)
     if result.status == "warning":
         warnings.warn(GraderWarning(result.message))
+    if result.status == "error":  # the grader's own failure, not a fail
+        raise RuntimeError(result.message)
     if result.status == "failed":
         pytest.fail(result.message, pytrace=False)

@@ -22,6 +22,13 @@ from grading import CACHE, KERAS_MAJOR
 CORPUS = Path(__file__).resolve().parent / "corpus"
 MANIFEST = json.loads((CORPUS / "faulty" / "manifest.json").read_text())
 CORRECT = sorted(p for p in (CORPUS / "correct").iterdir() if p.is_dir())
+# Keras 2 styles real students use: graded under Keras 2; under Keras 3
+# the functional-model add_loss and backend calls on symbolic tensors
+# cannot be built (KERAS2[name]["keras3"] is the reason's key words).
+KERAS2 = json.loads((CORPUS / "keras2" / "manifest.json").read_text())
+K2_MANIFEST = json.loads((CORPUS / "keras2" / "faulty" /
+                          "manifest.json").read_text())
+K2_CORRECT = [CORPUS / "keras2" / "correct" / name for name in KERAS2]
 
 
 def tasks_in(folder: Path) -> list[int]:
@@ -31,14 +38,18 @@ def tasks_in(folder: Path) -> list[int]:
 @pytest.fixture(scope="module")
 def reports():
     """Every corpus folder graded once, two task files at a time."""
-    folders = [CORPUS / "faulty" / name for name in MANIFEST] + CORRECT
+    folders = [CORPUS / "faulty" / name for name in MANIFEST] + CORRECT \
+        + K2_CORRECT
+    if KERAS_MAJOR == 2:
+        folders += [CORPUS / "keras2" / "faulty" / name
+                    for name in K2_MANIFEST]
     options = Options(keras_major=KERAS_MAJOR, limits=Limits(180, 8192),
                       cache_dir=CACHE)
     with ThreadPoolExecutor(max_workers=2) as pool, \
             ThreadPoolExecutor(max_workers=4) as outer:
         def one(folder):
             own = Options(**{**options.__dict__, "tasks": tasks_in(folder)})
-            return folder.name, grade(folder, own, pool)
+            return str(folder.relative_to(CORPUS)), grade(folder, own, pool)
         return dict(outer.map(one, folders))
 
 
@@ -50,8 +61,11 @@ def test_corpus_is_large_enough():
 
 @pytest.mark.parametrize("name", sorted(MANIFEST))
 def test_faulty_solution_fails_the_check_for_its_defect(reports, name):
-    entry = MANIFEST[name]
-    report = reports[name]
+    check_faulty(MANIFEST[name], reports[f"faulty/{name}"])
+
+
+def check_faulty(entry: dict, report) -> None:
+    """The defect's check fails with its words; the rest is untouched."""
     task = entry["task"]
     result = report.find(task, entry["fails"])
     assert result.status == "failed", (result.status, result.message)
@@ -64,8 +78,31 @@ def test_faulty_solution_fails_the_check_for_its_defect(reports, name):
 
 @pytest.mark.parametrize("folder", CORRECT, ids=lambda p: p.name)
 def test_correct_style_scores_full_marks(reports, folder):
-    report = reports[folder.name]
+    report = reports[str(folder.relative_to(CORPUS))]
     assert tasks_in(folder)
     not_passed = [(r.name, r.message) for r in report.results
                   if r.status != "passed"]
     assert not_passed == []
+
+
+@pytest.mark.parametrize("folder", K2_CORRECT, ids=lambda p: p.name)
+def test_keras2_style_scores_full_marks_under_keras2_only(reports, folder):
+    report = reports[str(folder.relative_to(CORPUS))]
+    if KERAS_MAJOR == 2:
+        not_passed = [(r.name, r.message) for r in report.results
+                      if r.status != "passed"]
+        assert not_passed == []
+    else:  # Keras 3 cannot build it: a clear failure at building
+        result = report.find(3, "returns")
+        assert result.status == "failed"
+        assert "autoencoder(784, [512], 2) raised" in result.message
+        assert KERAS2[folder.name]["keras3"] in result.message
+        assert "(line " in result.message  # the student's own line
+    assert not report.grader_errors
+
+
+@pytest.mark.skipif(KERAS_MAJOR != 2, reason="Keras 2 styles")
+@pytest.mark.parametrize("name", sorted(K2_MANIFEST))
+def test_keras2_faulty_solution_fails_the_check_for_its_defect(reports,
+                                                               name):
+    check_faulty(K2_MANIFEST[name], reports[f"keras2/faulty/{name}"])

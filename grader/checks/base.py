@@ -31,6 +31,11 @@ class Verdict:
     def warn(cls, message: str) -> "Verdict":
         return cls("warning", message)
 
+    @classmethod
+    def error(cls, message: str) -> "Verdict":
+        """The grader itself failed: no verdict on the student's code."""
+        return cls("error", message)
+
 
 @dataclass
 class Side:
@@ -43,7 +48,8 @@ class Side:
         return self.data.get("error")
 
     def rows(self, model: str) -> list[Row]:
-        return effective_rows(self.data.get("layers", {}).get(model, []))
+        return effective_rows(self.data.get("layers", {}).get(model, []),
+                              self.data.get("flow", {}).get(model))
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -61,6 +67,18 @@ class Evidence:
     reference: dict[str, Any]
     worker_problem: str | None = None  # timeout, crash, ...
     verdicts: dict[str, Verdict] = field(default_factory=dict)
+
+    @property
+    def grader_error(self) -> dict | None:
+        """The worker's report that the grader's own measuring code failed
+        on this file (anywhere), or None."""
+        result = self.student or {}
+        if result.get("grader_error"):
+            return result["grader_error"]
+        for argset in result.get("argsets", []):
+            if argset.get("grader_error"):
+                return argset["grader_error"]
+        return None
 
     def passed(self, check_id: str) -> bool:
         verdict = self.verdicts.get(check_id)

@@ -292,28 +292,91 @@ DEFECTS = {
                               "kl-divergence"]),
 }
 
+# Keras 2 styles real students use (tests/corpus/keras2/correct/), each
+# graded under Keras 2: name: (style folder, edits, check, words, passes).
+K2_KL = ("    kl = -0.5 * K.sum(1 + z_log_var - K.square(z_mean) - "
+         "K.exp(z_log_var),\n                      axis=-1)")
+K2_ADD_KL = "    auto.add_loss(K.mean(kl))"
+K2_RECON = ("        return keras.losses.binary_crossentropy(y_true, y_pred) "
+            "* input_dims")
+K2_WHOLE_RECON = ("    reconstruction = K.sum(K.binary_crossentropy(inputs, "
+                  "outputs), axis=-1)")
+K2_WHOLE_KL = ("    kl = -0.5 * K.sum(1 + z_log_var - K.square(z_mean) - "
+               "K.exp(z_log_var),\n                      axis=-1)")
+K2_ENC = "    encoder = keras.models.Model(inputs, [z, z_mean, z_log_var])"
+K2_AUTO = "    outputs = decoder(encoder(inputs)[0])"
+K2_SAMPLE = "    return z_mean + K.exp(0.5 * z_log_var) * epsilon"
+KERAS2_DEFECTS = {
+    "k2_auto_add_loss_no_kl": ("auto_add_loss_kl", [(K2_ADD_KL + "\n", "")],
+                               "kl-divergence", "no KL term",
+                               SHAPES + ["sampling", "reconstruction-loss"]),
+    "k2_auto_add_loss_kl_mean_over_dims": (
+        "auto_add_loss_kl", [(K2_KL, K2_KL.replace(
+            "K.sum(", "K.mean(").replace("   axis", "    axis"))],
+        "kl-divergence", "KL averaged over the latent dimensions",
+        SHAPES + ["sampling", "reconstruction-loss"]),
+    "k2_auto_add_loss_recon_averaged": (
+        "auto_add_loss_kl", [(K2_RECON, K2_RECON.replace(" * input_dims",
+                                                         ""))],
+        "reconstruction-loss", "averaged over the features",
+        SHAPES + ["sampling", "kl-divergence"]),
+    "k2_whole_recon_averaged": (
+        "auto_add_loss_whole", [(K2_WHOLE_RECON, K2_WHOLE_RECON.replace(
+            "K.sum(", "K.mean("))],
+        "reconstruction-loss", "averaged over the features",
+        SHAPES + ["sampling", "kl-divergence"]),
+    "k2_whole_kl_sign": (
+        "auto_add_loss_whole", [(K2_WHOLE_KL, K2_WHOLE_KL.replace(
+            "kl = -0.5 *", "kl = 0.5 *").replace("    axis", "   axis"))],
+        "kl-divergence", "KL with the wrong sign",
+        SHAPES + ["sampling", "reconstruction-loss"]),
+    "k2_whole_keras_example_order": (
+        "auto_add_loss_whole", [(K2_ENC, K2_ENC.replace(
+            "[z, z_mean, z_log_var]", "[z_mean, z_log_var, z]")),
+            (K2_AUTO, K2_AUTO.replace("[0]", "[2]"))],
+        "encoder-outputs", "Keras documentation", SHAPES),
+    "k2_whole_decoder_fed_mean": (
+        "auto_add_loss_whole", [(K2_AUTO, K2_AUTO.replace("[0]", "[1]"))],
+        "decoder-input", "feeds the mean",
+        SHAPES + ["encoder-outputs", "sampling"]),
+    "k2_whole_spread_exp_log_var": (
+        "auto_add_loss_whole", [(K2_SAMPLE, K2_SAMPLE.replace(
+            "0.5 * z_log_var", "z_log_var"))],
+        "sampling", "exp(log_var / 2)",
+        SHAPES + ["activations", "encoder-outputs", "decoder-input"]),
+}
 
-def main() -> None:
-    if OUT.exists():
-        shutil.rmtree(OUT)
-    OUT.mkdir()
+
+def write(out: Path, defects: dict, source) -> None:
+    """Applies each defect to its source text; writes folders + manifest."""
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir()
     manifest = {}
-    for name, (task, edits, check, words, passes) in DEFECTS.items():
-        text = (ROOT / f"{STEMS[task]}.py").read_text()
+    for name, (origin, edits, check, words, passes) in defects.items():
+        task, text = source(origin)
         for old, new in edits:
             if text.count(old) != 1:
                 raise SystemExit(f"{name}: {old!r} found "
                                  f"{text.count(old)} times")
             text = text.replace(old, new)
-        folder = OUT / name
+        folder = out / name
         folder.mkdir()
         path = folder / f"{STEMS[task]}.py"
         path.write_text(text)
         os.chmod(path, 0o755)
         manifest[name] = {"task": task, "fails": check, "words": words,
                           "passes": passes}
-    (OUT / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
-    print(f"{len(manifest)} faulty submissions written to {OUT}")
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    print(f"{len(manifest)} faulty submissions written to {out}")
+
+
+def main() -> None:
+    write(OUT, DEFECTS,
+          lambda task: (task, (ROOT / f"{STEMS[task]}.py").read_text()))
+    styles = HERE / "keras2" / "correct"
+    write(HERE / "keras2" / "faulty", KERAS2_DEFECTS,
+          lambda style: (3, (styles / style / f"{STEMS[3]}.py").read_text()))
 
 
 if __name__ == "__main__":

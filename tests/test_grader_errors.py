@@ -1,0 +1,52 @@
+"""A failure of the grader's own code is reported as a grader error (exit
+code 3), never as a student's failed check."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from grader import cli
+from grader.checks import Evidence
+from grader.results import CheckResult, Report
+from grader.runner import evaluate
+from grader.tasks import TASKS
+
+
+def test_a_check_that_crashes_is_a_grader_error():
+    # A student result with argument sets but none of the measured keys:
+    # the checks that read them raise KeyError inside the grader.
+    student = {"argsets": [{"roles": [], "layers": {}}] * 4,
+               "training": {}}
+    reference = {"argsets": [{"roles": [], "layers": {}}] * 4,
+                 "training": {}}
+    verdicts = dict((c.id, v) for c, v in
+                    evaluate(TASKS[0], Evidence(TASKS[0], student,
+                                                reference)))
+    crashed = [v for v in verdicts.values() if v.status == "error"]
+    assert crashed, verdicts
+    for verdict in crashed:
+        assert "bug in the grader, not a verdict on your file" in \
+            verdict.message
+    assert "failed" not in {v.status for v in verdicts.values()
+                            if "KeyError" in v.message}
+
+
+def test_a_measurement_the_grader_failed_makes_every_model_check_an_error():
+    failure = {"type": "IndexError", "message": "too many indices",
+               "trace": "..."}
+    student = {"argsets": [{"grader_error": failure}]}
+    verdicts = evaluate(TASKS[3], Evidence(TASKS[3], student, {}))
+    assert verdicts and {v.status for _, v in verdicts} == {"error"}
+    assert all("IndexError: too many indices" in v.message
+               for _, v in verdicts)
+
+
+def test_a_grader_error_exits_with_3_and_says_the_score_is_incomplete(
+        monkeypatch, capsys, tmp_path: Path):
+    report = Report(str(tmp_path), [
+        CheckResult(0, "loads", "file loads", 2, "passed"),
+        CheckResult(0, "returns", "returns", 2, "error", "the grader "
+                    "failed while measuring 0-vanilla.py")])
+    monkeypatch.setattr(cli, "grade", lambda folder, options: report)
+    assert cli.main([str(tmp_path), "--tasks", "0"]) == 3
+    out = capsys.readouterr().out
+    assert "ERR!" in out and "GRADER ERROR" in out and "incomplete" in out
