@@ -14,9 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from grader.cli import add_common, parse
-from grader.reference import ReferenceError, reference_result
+from grader.isolation import detect
+from grader.reference import ReferenceError, reference_results
 from grader.runner import grade
-from grader.sandbox import ForkServer
 from grader.tasks import TASKS
 
 
@@ -36,25 +36,19 @@ def batch_main(argv: list[str]) -> int:
     reports_dir = out.with_suffix("").with_name(out.stem + "-reports")
     reports_dir.mkdir(parents=True, exist_ok=True)
     files = {n: t.filename for n, t in TASKS.items()}
-    server = ForkServer(options.keras_major) if options.fork_server else None
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
-            try:  # the reference once, before the students share the pool
-                for number in options.tasks:
-                    reference_result(TASKS[number], options.keras_major,
-                                     options.limits, options.cache_dir,
-                                     server=server)
-            except ReferenceError as error:
-                print(f"grader error: {error}", file=sys.stderr)
-                return 3
-            with ThreadPoolExecutor(max_workers=max(1, options.workers)) as \
-                    outer:
-                reports = list(outer.map(
-                    lambda folder: grade(folder, options, pool,
-                                         server=server), folders))
-    finally:
-        if server is not None:
-            server.close()
+    with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
+        try:  # the reference once, before the students share the pool
+            reference_results([TASKS[n] for n in options.tasks],
+                              options.keras_major, options.limits,
+                              options.cache_dir, detect(options.sandbox),
+                              pool)
+        except ReferenceError as error:
+            print(f"grader error: {error}", file=sys.stderr)
+            return 3
+        with ThreadPoolExecutor(max_workers=max(1, options.workers)) as \
+                outer:
+            reports = list(outer.map(
+                lambda folder: grade(folder, options, pool), folders))
     with open(out, "w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["student"] + [f"task{n}" for n in options.tasks]

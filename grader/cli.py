@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from grader.isolation import SandboxUnavailable, detect
 from grader.reference import ReferenceError
 from grader.runner import Options, grade
 from grader.sandbox import REPO_ROOT, Limits
@@ -27,6 +28,12 @@ def add_common(parser: argparse.ArgumentParser) -> None:
                              "the cached measurements")
     parser.add_argument("--workers", type=int, default=2, metavar="N",
                         help="task files graded in parallel (default 2)")
+    parser.add_argument("--sandbox", choices=("auto", "bwrap", "uid",
+                                              "none"), default="auto",
+                        help="how workers are isolated: bubblewrap "
+                             "namespaces, an unprivileged uid per worker "
+                             "(root without namespaces), or none (debugging "
+                             "only); auto picks the strongest available")
     parser.add_argument("--no-fork-server", action="store_true",
                         help="start every worker as a new Python process "
                              "instead of forking it from a process that "
@@ -38,7 +45,8 @@ def options_from(args: argparse.Namespace) -> Options:
                       keras_major=int(args.keras),
                       limits=Limits(args.timeout, args.memory),
                       workers=args.workers,
-                      fork_server=not args.no_fork_server)
+                      fork_server=not args.no_fork_server,
+                      sandbox=args.sandbox)
     if args.no_cache:
         options.cache_dir = None
     return options
@@ -51,7 +59,8 @@ def parse(parser: argparse.ArgumentParser, argv: list[str],
     args = parser.parse_args(argv)
     try:
         options = options_from(args)
-    except ValueError as error:
+        detect(options.sandbox)
+    except (ValueError, SandboxUnavailable) as error:
         parser.error(str(error))
     folder = Path(getattr(args, folder_arg))
     if not folder.is_dir():
@@ -85,6 +94,8 @@ def grade_main(argv: list[str]) -> int:
     if args.junitxml:
         from grader.junit import write_junit
         write_junit(report, Path(args.junitxml))
+    if report.grader_errors:
+        return 3
     return 0 if report.all_passed else 1
 
 

@@ -8,6 +8,7 @@ same data.
 """
 from __future__ import annotations
 
+import functools
 import os
 
 import numpy as np
@@ -19,13 +20,20 @@ def mnist_images() -> tuple[np.ndarray, str]:
     return images, source
 
 
+@functools.lru_cache(maxsize=1)
 def labelled_images() -> tuple[np.ndarray, np.ndarray, str]:
     """The images of :func:`mnist_images` with their labels (for synthetic
-    images, the number of strokes), and their source."""
+    images, the number of strokes), and their source.
+
+    In a sandbox the file is not visible: the grader hands it over as an
+    open descriptor (``MNIST_FD``), read once before any worker forks.
+    """
     path = os.environ.get("MNIST_PATH")
     if path:
         try:
-            with np.load(path) as data:
+            source = os.fdopen(int(os.environ["MNIST_FD"]), "rb") \
+                if os.environ.get("MNIST_FD") else path
+            with np.load(source) as data:
                 images = data["x_test"][:2000].astype("float32") / 255.0
                 labels = data["y_test"][:2000].astype("int64")
             return images, labels, f"MNIST ({os.path.basename(path)})"

@@ -1,25 +1,36 @@
 """A fork server: imports TensorFlow once, then forks one worker per job.
 
-Started by :class:`grader.sandbox.ForkServer` as ``python -P -m
-grader.forkserver``. It reads one JSON job per line on stdin; for each it
-forks a child that becomes its own session (so the parent can kill its
-whole process group), redirects its output to the job's log, moves into the
-job's sandbox, sets the job's environment and memory limit, and runs
-:func:`grader.worker.main` exactly as a fresh worker process would. The
-server answers on stdout with ``{"id", "pid"}`` when a child starts and
-``{"id", "exit"}`` when it ends. It never runs TensorFlow itself, so the
+Started by :class:`grader.sandbox.Session` as ``python -P -m
+grader.forkserver LEVEL`` (inside bubblewrap at the ``bwrap`` level, as
+root at the ``uid`` level). It reads one JSON job per line on stdin; for
+each it forks a child that isolates itself (see :func:`child`) and runs
+:func:`grader.worker.main`. The server answers on stdout with ``{"id",
+"pid"}`` when a child starts and ``{"id", "exit"}`` when it ends, and
+stops a job on ``{"kill": id}``. It never runs TensorFlow itself, so the
 children start from a clean, unthreaded TensorFlow.
+
+The pipes a job writes its result and its output to are inherited from
+the parent (their numbers are in the job); each child closes every other
+job's pipes.
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import resource
+import shutil
+import signal
 import sys
 import tempfile
 import threading
 
 _send_lock = threading.Lock()
+_state_lock = threading.Lock()
+_active: dict[int, dict] = {}  # job id -> job, with its "pid"
+_all_fds: set[int] = set()
+CLONE_NEWNET = 0x40000000
+PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 4, 38
 
 
 def send(message: dict) -> None:
@@ -28,47 +39,184 @@ def send(message: dict) -> None:
         sys.stdout.flush()
 
 
-def reap(job_id: int, pid: int) -> None:
-    _, status = os.waitpid(pid, 0)
-    send({"id": job_id, "exit": os.waitstatus_to_exitcode(status)})
+def libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
 
 
-def child(job: dict) -> None:
-    """Becomes the worker for ``job``; never returns."""
+def not_dumpable() -> None:
+    """No process of the same uid may trace this one or read its memory,
+    file descriptors or environment through /proc."""
+    c = libc()
+    c.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    c.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+
+
+def network_namespace() -> bool:
+    """A new, empty network namespace for this process (root only)."""
+    return libc().unshare(CLONE_NEWNET) == 0
+
+
+def probe_network() -> bool:
+    """Whether a child can get a network namespace of its own."""
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if network_namespace() else 1)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+
+
+def processes() -> list[tuple[int, int, int]]:
+    """(pid, session id, real uid) of every process this one can see."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/status") as handle:
+                uid = next(int(line.split()[1]) for line in handle
+                           if line.startswith("Uid:"))
+        except (OSError, StopIteration, IndexError, ValueError):
+            continue
+        found.append((int(entry), int(fields[3]), uid))
+    return found
+
+
+def sweep(job: dict, level: str) -> int:
+    """Kills every process the job left behind; returns how many.
+
+    Those of its session; at the uid level every process of its uid; in
+    bubblewrap, once no other job runs there, every process but the
+    server (a daemon that left the job's session counts for that job).
+    """
+    me, left = os.getpid(), []
+    for pid, session, uid in processes():
+        if pid in (1, me) or pid == job["pid"]:
+            continue
+        if session == job["pid"] or (level == "uid" and uid == job["uid"]) \
+                or (level == "bwrap" and not _active):
+            left.append(pid)
+    for pid in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    if level == "uid" and job.get("uid"):
+        killer = os.fork()
+        if killer == 0:
+            try:
+                os.setgid(job["uid"])
+                os.setuid(job["uid"])
+                os.kill(-1, signal.SIGKILL)  # all of this uid but itself
+            finally:
+                os._exit(0)
+        os.waitpid(killer, 0)
+    return len(left)
+
+
+def reap(job: dict, level: str) -> None:
+    _, status = os.waitpid(job["pid"], 0)
+    with _state_lock:
+        _active.pop(job["id"], None)
+        left = sweep(job, level)
+    send({"id": job["id"], "exit": os.waitstatus_to_exitcode(status),
+          "left": left})
+
+
+def set_limits(limits: dict) -> None:
+    """Memory, file size, processes, CPU time; no core dumps."""
+    def cap(kind: int, value: int) -> None:
+        resource.setrlimit(kind, (value, value))
+
+    cap(resource.RLIMIT_AS, limits["memory_mb"] * 1024 * 1024)
+    cap(resource.RLIMIT_FSIZE, limits["file_mb"] * 1024 * 1024)
+    cap(resource.RLIMIT_CORE, 0)
+    cap(resource.RLIMIT_NPROC, limits["processes"])
+    cpu = int(limits["cpu_seconds"])
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+
+
+def child(job: dict, level: str) -> None:
+    """Becomes the worker for ``job``; never returns.
+
+    It closes every pipe but its own, sends its output to the job's output
+    pipe, takes its own copy of the task file (bwrap: from the read-only
+    source into the size-limited work folder), sets its limits, and at the
+    uid level enters an empty network namespace and drops to the job's
+    unprivileged uid before any student code runs.
+    """
     from grader import worker
 
     os.setsid()
-    log = os.open(job["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
+    mine = {job["result_fd"], job["output_fd"]}
+    for fd in _all_fds - mine:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    os.dup2(job["output_fd"], 1)
+    os.dup2(job["output_fd"], 2)
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    os.close(job["output_fd"])
+    if job.get("src"):
+        shutil.copytree(job["src"], job["cwd"])
+    if level == "uid":
+        network_namespace()
+        os.setgroups([])
+        os.setgid(job["uid"])
+        os.setuid(job["uid"])
+    set_limits(job["limits"])
+    not_dumpable()
     os.chdir(job["cwd"])
     os.environ.clear()
     os.environ.update(job["env"])
     tempfile.tempdir = None  # read TMPDIR again
-    limit = job["memory_mb"] * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    sys.argv = ["grader.worker", job["job"]]
-    worker.main()
+    sys.argv = ["grader.worker"]
+    worker.main(job)
+
+
+def serve(level: str) -> None:
+    for line in sys.stdin:
+        message = json.loads(line)
+        if "kill" in message:
+            with _state_lock:
+                job = _active.get(message["kill"])
+                if job is not None:
+                    sweep(job, level)
+            continue
+        job = message
+        with _state_lock:
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    child(job, level)
+                finally:
+                    os._exit(70)
+            job["pid"] = pid
+            _active[job["id"]] = job
+        for fd in (job["result_fd"], job["output_fd"]):
+            _all_fds.discard(fd)
+            os.close(fd)
+        send({"id": job["id"], "pid": pid})
+        threading.Thread(target=reap, args=(job, level), daemon=True).start()
 
 
 def main() -> None:
+    level = sys.argv[1] if len(sys.argv) > 1 else "none"
+    if len(sys.argv) > 2:
+        _all_fds.update(int(fd) for fd in sys.argv[2].split(",") if fd)
+    not_dumpable()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import numpy  # noqa: F401
-    from grader import probe, worker  # noqa: F401  (imports TensorFlow)
+    from grader import (compare_probe, data, guard, integrity,  # noqa: F401
+                        probe, tasks, transport, worker)
 
-    send({"ready": True})
-    for line in sys.stdin:
-        job = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            try:
-                child(job)
-            finally:
-                os._exit(70)
-        send({"id": job["id"], "pid": pid})
-        threading.Thread(target=reap, args=(job["id"], pid),
-                         daemon=True).start()
+    data.labelled_images()  # read once; the workers inherit it
+    integrity.preload()
+    send({"ready": True, "level": level,
+          "network": level == "bwrap" or (level == "uid"
+                                          and probe_network())})
+    serve(level)
 
 
 if __name__ == "__main__":

@@ -13,16 +13,16 @@ import os
 import platform
 import threading
 from importlib import metadata
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
 from grader import transport
-from grader.sandbox import REPO_ROOT, ForkServer, Limits, run_worker
+from grader.isolation import Isolation
+from grader.sandbox import REPO_ROOT, Limits, run_tasks
 from grader.tasks import Task
 
 GRADER_DIR = Path(__file__).resolve().parent
-KEY_SOURCES = ("probe.py", "tasks.py", "data.py", "worker.py", "transport.py",
-               "compare_probe.py")
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
@@ -51,8 +51,9 @@ def library_versions() -> dict[str, str]:
 def cache_key(task: Task, keras_major: int) -> str:
     digest = hashlib.sha256()
     digest.update((REPO_ROOT / task.filename).read_bytes())
-    for name in KEY_SOURCES:
-        digest.update((GRADER_DIR / name).read_bytes())
+    for source in sorted(GRADER_DIR.rglob("*.py")):  # every grader source
+        digest.update(source.relative_to(GRADER_DIR).as_posix().encode())
+        digest.update(source.read_bytes())
     digest.update(repr(sorted(library_versions().items())).encode())
     digest.update(f"keras{keras_major} {platform.machine()}".encode())
     mnist = os.environ.get("MNIST_PATH")
@@ -62,36 +63,59 @@ def cache_key(task: Task, keras_major: int) -> str:
     return digest.hexdigest()[:24]
 
 
-def reference_result(task: Task, keras_major: int, limits: Limits,
-                     cache_dir: Path | None, mode: str = "grade",
-                     server: ForkServer | None = None) -> dict[str, Any]:
-    """The reference's measurements for ``task`` (from cache if present)."""
-    key = cache_key(task, keras_major) + ("-compare" if mode == "compare"
-                                          else "")
-    path = cache_dir / f"{task.stem}-k{keras_major}-{key}.npz" \
-        if cache_dir else None
-    with _locks_guard:
-        lock = _locks.setdefault(key, threading.Lock())
-    with lock:
-        if path is not None and path.exists():
-            try:
-                return transport.load(path)
-            except Exception:
-                path.unlink(missing_ok=True)
-        outcome = run_worker(task, REPO_ROOT, keras_major, limits, mode,
-                             server)
-        result = outcome.result
-        if outcome.status != "ok" or result is None or any(
-                result.get(k) for k in ("load_error", "probe_error")) or any(
-                a.get("error") or a.get("probe_error")
-                for a in result.get("argsets", [])) or (result.get(
-                    "compare") or {}).get("error"):
-            raise ReferenceError(
-                f"measuring the reference {task.filename} failed "
-                f"({outcome.status}): {outcome.output[-1500:]}")
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            transport.dump(result, tmp)
-            os.replace(tmp, path)
-        return result
+def failure(result: dict | None) -> bool:
+    """Whether a reference measurement is unusable."""
+    return result is None or any(
+        result.get(k) for k in ("load_error", "probe_error",
+                                "grader_error")) or any(
+        a.get("error") or a.get("grader_error")
+        for a in result.get("argsets", [])) or bool(
+        (result.get("compare") or {}).get("error"))
+
+
+def reference_results(tasks: list[Task], keras_major: int, limits: Limits,
+                      cache_dir: Path | None, isolation: Isolation,
+                      pool: Executor, mode: str = "grade"
+                      ) -> dict[int, dict[str, Any]]:
+    """The reference's measurements for ``tasks``: from the cache where
+    present, the rest measured in one sandbox of their own."""
+    suffix = "-compare" if mode == "compare" else ""
+    tasks = sorted(tasks, key=lambda t: t.number)
+    paths = {t.number: cache_dir / (f"{t.stem}-k{keras_major}-"
+                                    f"{cache_key(t, keras_major)}{suffix}.npz")
+             if cache_dir else None for t in tasks}
+    with _locks_guard:  # one measurement of a task at a time per process
+        locks = [_locks.setdefault(str(paths[t.number] or t.stem),
+                                   threading.Lock()) for t in tasks]
+    for lock in locks:
+        lock.acquire()
+    try:
+        found: dict[int, dict[str, Any]] = {}
+        for task in tasks:
+            path = paths[task.number]
+            if path is not None and path.exists():
+                try:
+                    found[task.number] = transport.load(path)
+                except Exception:
+                    path.unlink(missing_ok=True)
+        missing = [t for t in tasks if t.number not in found]
+        outcomes = run_tasks(REPO_ROOT, missing, keras_major, limits,
+                             isolation, pool, mode) if missing else {}
+        for task in missing:
+            outcome = outcomes[task.number]
+            if outcome.status != "ok" or failure(outcome.result):
+                raise ReferenceError(
+                    f"measuring the reference {task.filename} failed "
+                    f"({outcome.status}): {outcome.output[-1500:]}")
+            found[task.number] = outcome.result
+            path = paths[task.number]
+            if path is not None:
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                os.chmod(path.parent, 0o700)  # never readable by workers
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                transport.dump(outcome.result, tmp)
+                os.replace(tmp, path)
+        return found
+    finally:
+        for lock in locks:
+            lock.release()

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 SYMBOL = {"passed": "PASS", "failed": "FAIL", "skipped": "SKIP",
-          "warning": "WARN"}
+          "warning": "WARN", "error": "ERR!"}
 
 
 @dataclass
@@ -42,6 +42,7 @@ class Report:
     # cross-version scores, ...): JSON-able, shown to instructors as
     # Gradescope's extra_data and in the batch CSV.
     extra: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # one line each, shown
 
     @property
     def score(self) -> float:
@@ -54,6 +55,11 @@ class Report:
     @property
     def all_passed(self) -> bool:
         return all(r.status in ("passed", "warning") for r in self.results)
+
+    @property
+    def grader_errors(self) -> list[CheckResult]:
+        """Checks on which the grader itself failed (exit code 3)."""
+        return [r for r in self.results if r.status == "error"]
 
     def task_scores(self) -> dict[int, tuple[float, float]]:
         scores: dict[int, tuple[float, float]] = {}
@@ -80,6 +86,11 @@ class Report:
                     for line in r.message.splitlines()[:4]:
                         if line:
                             lines.append(f"        {line}")
+        lines += [f"\n{note}" for note in self.notes]
+        if self.grader_errors:
+            lines.append(f"\nGRADER ERROR: the grader failed on "
+                         f"{len(self.grader_errors)} check(s); the score "
+                         "below is incomplete (exit code 3)")
         versions = ", ".join(f"{k} {v}" for k, v in self.versions.items())
         lines.append(f"\nScore: {self.score:g}/{self.max_score:g}"
                      f" ({100 * self.score / max(self.max_score, 1):.0f}%)"

@@ -1,18 +1,22 @@
 """Grades a submission: runs the workers, then every check in the parent."""
 from __future__ import annotations
 
+import signal
+import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from grader import file_rules
 from grader.checks import Check, Evidence, Verdict, checks_for
+from grader.checks.integrity import integrity_findings
+from grader.isolation import Isolation, detect, hide_from_workers
 from grader.reference import default_cache_dir, library_versions, \
-    reference_result
+    reference_results
 from grader.results import CheckResult, Report
-from grader.sandbox import ForkServer, Limits, WorkerOutcome, run_worker
+from grader.sandbox import REPO_ROOT, Limits, WorkerOutcome, run_tasks
 from grader.tasks import TASKS, Task
 
 
@@ -26,27 +30,64 @@ class Options:
     cache_dir: Path | None = field(default_factory=default_cache_dir)
     workers: int = 2
     fork_server: bool = True  # start workers by fork from a TF-loaded server
+    sandbox: str = "auto"  # isolation level: auto, bwrap, uid or none
+    guard: bool = True  # the in-process audit hook (off only in tests)
+
+
+SIGNALS = {
+    signal.SIGSEGV: "it crashed with a segmentation fault (SIGSEGV)",
+    signal.SIGBUS: "it crashed with a bus error (SIGBUS)",
+    signal.SIGABRT: "it aborted (SIGABRT)",
+    signal.SIGKILL: "it was killed (SIGKILL): most often it ran out of "
+                    "memory",
+    signal.SIGXCPU: "it used more CPU time than allowed (SIGXCPU)",
+    signal.SIGXFSZ: "it wrote a file larger than allowed (SIGXFSZ)",
+    signal.SIGFPE: "it crashed with an arithmetic error (SIGFPE)",
+}
 
 
 def worker_problem(task: Task, outcome: WorkerOutcome,
                    limits: Limits) -> str | None:
-    """A sentence for a worker that brought back no usable result."""
+    """One sentence for a worker that brought back no usable result:
+    what was refused, or what stopped it."""
     if outcome.status == "ok":
         return None
+    name = task.filename
     if outcome.status == "timeout":
-        return (f"grading {task.filename} did not finish within "
-                f"{limits.seconds:g} s (an endless loop, or input() "
-                "waiting?)")
+        return (f"grading {name} did not finish within {limits.seconds:g} s "
+                "(an endless loop, or input() waiting?)")
+    if outcome.status == "output":
+        return (f"grading {name} was stopped: it printed more than "
+                f"{limits.output_kb} KB of output (a print in a loop?)")
+    if outcome.status == "disk":
+        return (f"grading {name} was stopped: it wrote more than "
+                f"{limits.disk_mb} MB of files")
+    if outcome.status == "sandbox":
+        return (f"grading {name} was stopped: the sandbox it ran in was "
+                "killed (" + "; ".join(outcome.notes or ["by the task file "
+                                                         "itself?"]) + ")")
+    if outcome.status == "no-result" and outcome.notes:
+        return f"grading {name} brought back no result: {outcome.notes[0]}"
     noise = ("I0000", "W0000", "WARNING: All log messages", "To enable")
     lines = [line for line in outcome.output.strip().splitlines()
              if line.strip() and not line.startswith(noise)]
     tail = lines[-1:] or [""]
     if outcome.returncode is not None and outcome.returncode < 0:
-        return (f"{task.filename} crashed the grading process (signal "
-                f"{-outcome.returncode}; out of memory?) {tail[0][:200]}")
-    return (f"{task.filename} ended the grading process early (exit code "
+        number = -outcome.returncode
+        why = SIGNALS.get(number, f"it was stopped by signal {number}")
+        return (f"grading {name} was stopped: {why}"
+                + (f". Last output: {tail[0][:200]}" if tail[0] else ""))
+    return (f"{name} ended the grading process early (exit code "
             f"{outcome.returncode}): does it call os._exit or exit?"
             + (f" Last output: {tail[0][:200]}" if tail[0] else ""))
+
+
+def grader_failure(doing: str, error: dict) -> str:
+    """The sentence for a failure of the grader's own code."""
+    return (f"the grader failed while {doing} ({error.get('type')}: "
+            f"{error.get('message')}): this is a bug in the grader, not a "
+            "verdict on your file; no points were decided here. Please "
+            "report it to your instructor")
 
 
 def evaluate(task: Task, evidence: Evidence) -> list[tuple[Check, Verdict]]:
@@ -56,6 +97,10 @@ def evaluate(task: Task, evidence: Evidence) -> list[tuple[Check, Verdict]]:
     """
     checks = checks_for(task.kind)
     by_id = {c.id: c for c in checks}
+    failure = evidence.grader_error
+    if failure and not evidence.worker_problem:
+        message = grader_failure(f"measuring {task.filename}", failure)
+        return [(c, Verdict.error(message)) for c in checks]
 
     def verdict(check: Check) -> Verdict:
         if check.id in evidence.verdicts:
@@ -69,10 +114,10 @@ def evaluate(task: Task, evidence: Evidence) -> list[tuple[Check, Verdict]]:
                     return evidence.verdicts[check.id]
         try:
             result = check.function(evidence)
-        except Exception as exc:  # a check must never crash the grader
-            result = Verdict.fail(f"could not be checked ({type(exc).__name__}"
-                                  f": {exc}); the models' outputs are not "
-                                  "what the task describes")
+        except Exception as exc:  # a grader bug: never the student's fail
+            result = Verdict.error(grader_failure(
+                f"judging '{check.title}'",
+                {"type": type(exc).__name__, "message": str(exc)[:300]}))
         evidence.verdicts[check.id] = result
         return result
 
@@ -96,7 +141,10 @@ def task_results(task: Task, submission: Path,
         problem = f"{task.filename} not found in {submission}"
         evidence = Evidence(task, None, reference, worker_problem=problem)
     else:
-        evidence = Evidence(task, student.result, reference,
+        measured = student.result
+        if measured is not None:  # what the sandbox saw, for integrity
+            measured = dict(measured, left_processes=student.left_processes)
+        evidence = Evidence(task, measured, reference,
                             worker_problem=worker_problem(task, student,
                                                           limits))
     for check, verdict in evaluate(task, evidence):
@@ -106,52 +154,80 @@ def task_results(task: Task, submission: Path,
     return results
 
 
+def private_paths(options: Options) -> list[Path]:
+    """What no student's worker may read: the reference solutions, the
+    grader's tests (their corpus holds correct solutions), the cache."""
+    paths = [REPO_ROOT / t.filename for t in TASKS.values()]
+    paths.append(REPO_ROOT / "tests")
+    if options.cache_dir is not None:
+        paths.append(options.cache_dir)
+    return paths
+
+
+def measure_reference(tasks: list[Task], options: Options,
+                      isolation: Isolation, pool: Executor, mode: str,
+                      box: dict) -> None:
+    """Runs in a thread of its own: the reference's results, or the
+    error that kept them from being measured, into ``box``."""
+    try:
+        box["results"] = reference_results(
+            tasks, options.keras_major, options.limits, options.cache_dir,
+            isolation, pool, mode)
+    except BaseException as error:  # re-raised in the grading thread
+        box["error"] = error
+
+
 def grade(submission: Path, options: Options,
           pool: ThreadPoolExecutor | None = None, mode: str = "grade",
-          raw: dict[int, tuple[dict | None, dict]] | None = None,
-          server: ForkServer | None = None) -> Report:
+          raw: dict[int, tuple[dict | None, dict]] | None = None) -> Report:
     """Grades ``submission`` (a folder) and returns its report.
 
-    With ``mode="compare"`` the workers also measure what the comparison
-    page shows; ``raw`` (if given) receives each task's student and
-    reference results.
+    The reference (where not cached) and the student's files are measured
+    at the same time, each in a sandbox of its own, their workers sharing
+    ``pool``'s threads. With ``mode="compare"`` the workers also measure
+    what the comparison page shows; ``raw`` (if given) receives each
+    task's student and reference results.
     """
     started = time.monotonic()
     submission = submission.resolve()
+    isolation = detect(options.sandbox)
+    if isolation.level == "uid":  # what a worker could otherwise read
+        hide_from_workers(private_paths(options))
+    tasks = [TASKS[n] for n in options.tasks]
+    present = [t for t in tasks if (submission / t.filename).is_file()]
     own_pool = pool is None
     pool = pool or ThreadPoolExecutor(max_workers=max(1, options.workers))
-    own_server = server is None and options.fork_server
-    if own_server:
-        server = ForkServer(options.keras_major)
+    box: dict[str, Any] = {}
+    reference = threading.Thread(target=measure_reference, args=(
+        tasks, options, isolation, pool, mode, box))
+    reference.start()
     try:
-        references: dict[int, Future] = {}
-        students: dict[int, Future | None] = {}
-        for number in options.tasks:
-            task = TASKS[number]
-            references[number] = pool.submit(
-                reference_result, task, options.keras_major, options.limits,
-                options.cache_dir, mode, server)
-            students[number] = (
-                pool.submit(run_worker, task, submission,
-                            options.keras_major, options.limits, mode,
-                            server)
-                if (submission / task.filename).is_file() else None)
-        report = Report(str(submission))
-        for number in options.tasks:
-            task = TASKS[number]
-            student = students[number]
-            outcome = student.result() if student else None
-            report.results += task_results(
-                task, submission, outcome, references[number].result(),
-                options.limits)
-            if raw is not None:
-                raw[number] = (outcome.result if outcome else None,
-                               references[number].result())
+        outcomes = run_tasks(submission, present, options.keras_major,
+                             options.limits, isolation, pool, mode,
+                             options.guard, options.fork_server)
     finally:
+        reference.join()
         if own_pool:
             pool.shutdown()
-        if own_server:
-            server.close()
+    if "error" in box:
+        raise box["error"]
+    report = Report(str(submission))
+    for task in tasks:
+        outcome = outcomes.get(task.number)
+        measured = box["results"][task.number]
+        report.results += task_results(task, submission, outcome, measured,
+                                       options.limits)
+        if raw is not None:
+            raw[task.number] = (outcome.result if outcome else None,
+                                measured)
+        findings = integrity_findings(outcome)
+        if findings:
+            report.extra.setdefault("integrity", {})[task.filename] = \
+                findings
+    report.extra["sandbox"] = isolation.level
+    report.extra["sandbox_detail"] = isolation.describe()
+    if isolation.warning():
+        report.notes.append(isolation.warning())
     report.versions = {k: v for k, v in library_versions().items()
                        if k in ("python", "tensorflow")}
     report.versions["keras"] = (

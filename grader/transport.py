@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
 
-def dump(tree: Any, path: Path) -> None:
-    """Writes ``tree`` to ``path`` (an ``.npz`` file)."""
+def dump(tree: Any, path: Path | BinaryIO) -> None:
+    """Writes ``tree`` to ``path`` (an ``.npz`` file, or a binary file)."""
+    if isinstance(path, (str, Path)):  # np.savez would add ".npz"
+        with open(path, "wb") as handle:
+            dump(tree, handle)
+        return
     arrays: dict[str, np.ndarray] = {}
 
     def encode(node: Any) -> Any:
@@ -31,12 +35,10 @@ def dump(tree: Any, path: Path) -> None:
         return node
 
     meta = json.dumps(encode(tree))
-    with open(path, "wb") as handle:
-        np.savez(handle, __meta__=np.frombuffer(meta.encode(), np.uint8),
-                 **arrays)
+    np.savez(path, __meta__=np.frombuffer(meta.encode(), np.uint8), **arrays)
 
 
-def load(path: Path) -> Any:
+def load(path: Path | BinaryIO) -> Any:
     """Reads a tree written by :func:`dump`."""
     with np.load(path, allow_pickle=False) as data:
         arrays = {key: data[key] for key in data.files}

@@ -80,6 +80,7 @@ def test_tampering_with_numpy_does_not_change_the_verdict(tmp_path):
     report = run_grader(SUBMISSIONS / "tamper_numpy", [0])
     assert "activations" in failed(report, 0)
     assert "sigmoid, expected relu" in report.find(0, "activations").message
+    assert "numpy.allclose" in report.find(0, "integrity").message
 
 
 def test_fake_results_file_is_not_written(tmp_path):
@@ -108,7 +109,9 @@ def test_cli_exit_codes_json_schema_and_junit(tmp_path):
     assert done.returncode == 1, done.stderr
     assert "FAIL  file loads and defines autoencoder" in done.stdout
     data = json.loads(out.read_text())
-    assert set(data) == {"score", "execution_time", "output", "tests"}
+    assert set(data) == {"score", "execution_time", "output", "tests",
+                         "extra_data"}
+    assert data["extra_data"]["sandbox"] in ("bwrap", "uid", "none")
     for test in data["tests"]:
         assert set(test) == {"name", "score", "max_score", "status",
                              "output", "visibility"}
@@ -132,7 +135,7 @@ def test_batch_mode_writes_one_row_per_student(tmp_path):
     assert done.returncode == 0, done.stderr
     rows = csv_path.read_text().splitlines()
     assert rows[0] == "student,task0,total,max,report"
-    assert rows[1].startswith("alice,32,32,35,")
+    assert rows[1].startswith("alice,34,34,37,")
     assert rows[2].startswith("bob,")
     assert (tmp_path / "grades-reports" / "alice.json").exists()
 
@@ -144,3 +147,13 @@ def test_crash_on_empty_hidden_layers_only_warns():
     assert "autoencoder(30, [], 4)" in result.message
     assert "IndexError" in result.message
     assert report.all_passed and report.score == report.max_score
+
+
+def test_a_model_returning_a_scalar_is_the_students_failure():
+    report = run_grader(SUBMISSIONS / "scalar_encoder", [0])
+    result = report.find(0, "returns")
+    assert result.status == "failed"
+    assert "returns an encoder whose output for a batch of 16 inputs has " \
+        "shape ()" in result.message
+    assert "a model returns a batch" in result.message
+    assert not report.grader_errors

@@ -1,0 +1,66 @@
+"""Did the task file keep to building models? Tampering, refused actions
+and reads outside its folder, as the worker recorded them.
+
+The grader judges in its own process, so none of these changes another
+verdict: the models are measured and judged as usual, and this check says
+what else the file did, for the student and the instructor to see.
+"""
+from __future__ import annotations
+
+from grader.checks.base import Evidence, Verdict, check
+from grader.sandbox import WorkerOutcome
+
+ALL = ("dense", "sparse", "conv", "vae")
+SHOWN = 4
+
+
+def findings(result: dict | None) -> dict[str, list[str]]:
+    """What the worker recorded: replaced functions, refused actions,
+    files read (or folders listed) outside the task file's folder."""
+    result = result or {}
+    found = {"replaced": list(result.get("tampered", [])),
+             "refused": list(result.get("violations", [])),
+             "read": list(result.get("reads", []))}
+    if result.get("left_processes"):
+        found["left"] = [f"{result['left_processes']} process(es)"]
+    return {k: v for k, v in found.items() if v}
+
+
+def integrity_findings(outcome: WorkerOutcome | None) -> dict[str, list]:
+    """The findings of a worker's outcome (for the report's extra data)."""
+    if outcome is None:
+        return {}
+    return findings(dict(outcome.result or {},
+                         left_processes=outcome.left_processes))
+
+
+def _shown(items: list[str]) -> str:
+    more = f" and {len(items) - SHOWN} more" if len(items) > SHOWN else ""
+    return ", ".join(items[:SHOWN]) + more
+
+
+@check("integrity", "keeps to building models (no tampering)", 2, ALL)
+def integrity(ev: Evidence) -> Verdict:
+    if ev.student is None:
+        return Verdict("skipped", "not checked: no result came back from "
+                                  "the task file's worker")
+    found = findings(ev.student)
+    if not found:
+        return Verdict.ok()
+    parts = []
+    if "replaced" in found:
+        parts.append("it replaced or wrapped functions the grading uses ("
+                     + _shown(found["replaced"]) + ")")
+    if "refused" in found:
+        parts.append("it tried what the grader refused ("
+                     + _shown(found["refused"]) + ")")
+    if "left" in found:
+        parts.append(f"it left {found['left'][0]} running after it ended "
+                     "(the sandbox killed them)")
+    if "read" in found:
+        parts.append("it read files outside its folder ("
+                     + _shown(found["read"]) + ")")
+    return Verdict.fail(
+        "; ".join(parts) + ". A task file only builds and returns models: "
+        "the grader judges in its own process, so this changed no other "
+        "verdict, and it is reported to your instructor")

@@ -1,0 +1,383 @@
+"""Hostile task files: nothing one does reaches outside its own folder.
+
+Each file below builds correct models (the reference's task 0) and first
+does one hostile thing. They are graded at every isolation level this
+machine offers (bubblewrap; the uid level when the tests run as root),
+with the in-process guard on and off: the sandbox alone must hold. For
+every grading: nothing outside the worker's folder changed (grader files,
+the reference cache, the other students' folders), no process is left,
+the listener received nothing, a report was written and the task failed
+with the sentence for what it did (where the guard is off and the OS
+refused silently, the models are simply graded). Disk use during all of
+it stays within 100 MB.
+
+The sandbox does not depend on the Keras version, so this module runs
+under Keras 3 only.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO_ROOT
+from grading import KERAS_MAJOR
+from grader.isolation import SandboxUnavailable, detect
+from grader.runner import Options, grade
+from grader.sandbox import Limits
+
+pytestmark = pytest.mark.skipif(KERAS_MAJOR != 3, reason="the sandbox does "
+                                "not depend on the Keras version")
+MARK = "ae-hostile-mark"
+REFERENCE = (REPO_ROOT / "0-vanilla.py").read_text()
+HOSTILE = {
+    "ctypes_write": '''
+import ctypes
+_libc = ctypes.CDLL(None)
+_fd = _libc.open(b"{outside}/pwned", 0o101, 0o644)
+_libc.write(_fd, b"pwned", 5)
+_fd = _libc.open(b"{grader}/pwned.py", 0o101, 0o644)
+_libc.write(_fd, b"pwned", 5)
+''',
+    "ctypes_system": '''
+import ctypes
+ctypes.CDLL(None).system(b"echo pwned > {tmp_canary}; "
+                         b"(sleep 300; : {mark}) &")
+''',
+    "kill_grader": '''
+import ctypes, os, signal
+_libc = ctypes.CDLL(None)
+_parent = os.getppid()
+with open(f"/proc/{{_parent}}/stat") as _f:
+    _grand = int(_f.read().rsplit(")", 1)[1].split()[1])
+_libc.kill(_grand, signal.SIGKILL)
+_libc.kill(_parent, signal.SIGKILL)
+''',
+    "socket_connect": '''
+import socket
+try:
+    _s = socket.create_connection(("127.0.0.1", {port}), timeout=3)
+    _s.sendall(b"pwned")
+except OSError:
+    pass
+''',
+    "fork": '''
+import os
+if os.fork() == 0:
+    os.execv("/bin/sh", ["/bin/sh", "-c", "sleep 300; : {mark}"])
+''',
+    "posixsubprocess": '''
+import _posixsubprocess, os
+_r, _w = os.pipe()
+_posixsubprocess.fork_exec(
+    [b"/bin/sh", b"-c", b"echo pwned > {tmp_canary}; sleep 300; : {mark}"],
+    [b"/bin/sh"], True, (_w,), None, None, -1, -1, -1, -1, -1, -1, _r, _w,
+    True, False, -1, None, None, None, -1, None, False)
+''',
+    "setsid_daemon": '''
+import os, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.execv("/bin/sh", ["/bin/sh", "-c",
+                             "while :; do sleep 1; done; : {mark}"])
+    os._exit(0)
+time.sleep(0.5)
+''',
+    "stdout_flood": '''
+import os
+_block = b"x" * (1 << 20)
+for _ in range(3 * 1024):
+    os.write(1, _block)
+''',
+    "disk_flood": '''
+_block = b"x" * (1 << 20)
+for _i in range(200):
+    try:
+        with open(f"fill{{_i}}", "wb") as _f:
+            for _ in range(15):
+                _f.write(_block)
+    except OSError:
+        pass
+''',
+    "segfault": '''
+import ctypes
+ctypes.string_at(0)
+''',
+    "find_reference": '''
+import os
+_found = None
+_here = os.getcwd()
+for _ in range(8):
+    _here = os.path.dirname(_here)
+    try:
+        for _root, _dirs, _files in os.walk(_here):
+            for _name in ("reference", "solutions", "correct"):
+                _path = os.path.join(_root, _name, "0-vanilla.py")
+                if os.path.isfile(_path):
+                    _found = _path
+            if _found or _root.count(os.sep) > 12:
+                break
+    except OSError:
+        pass
+    if _found:
+        break
+for _path in ["{repo}/0-vanilla.py", _found]:
+    try:
+        exec(open(_path).read(), globals())  # use the reference's models
+        break
+    except (OSError, TypeError):
+        pass
+''',
+    "other_student": '''
+import glob
+for _path in ["{classmate}/0-vanilla.py"] + glob.glob("{cache}/*"):
+    try:
+        _text = open(_path, "rb").read()
+        open(_path, "wb").write(b"pwned")
+    except OSError:
+        pass
+''',
+}
+APPENDED = {"find_reference"}  # runs after the file's own (faulty) models
+FAULTY = (REPO_ROOT / "tests" / "corpus" / "faulty" / "vanilla_sigmoid_latent"
+          / "0-vanilla.py").read_text()
+# What the report must say, with the guard on (None: the guard is not
+# what stops it) and with it off (None: the OS refused it silently).
+SENTENCES = {
+    "ctypes_write": ("load a C library through ctypes", None),
+    "ctypes_system": ("load a C library through ctypes", "left"),
+    "kill_grader": ("load a C library through ctypes", None),
+    "socket_connect": ("open a network connection", None),
+    "fork": ("fork the process", "left"),
+    "posixsubprocess": ("start a process through _posixsubprocess",
+                        "left"),
+    "setsid_daemon": ("fork the process", "left"),
+    "stdout_flood": ("printed more than", "printed more than"),
+    "disk_flood": (None, None),
+    "segfault": ("read raw memory through ctypes", "segmentation fault"),
+    "find_reference": ("read files outside its folder", None),
+    "other_student": ("read files outside its folder", None),
+}
+
+
+def levels() -> list[str]:
+    found = []
+    for level in ("bwrap", "uid"):
+        try:
+            detect(level)
+            found.append(level)
+        except SandboxUnavailable:
+            pass
+    return found
+
+
+def tree_digest(root: Path) -> str:
+    """A digest of every file's path, size and content under ``root``."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")) if root.exists() else []:
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def marked_processes() -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                if MARK.encode() in handle.read():
+                    found.append(int(entry))
+        except (OSError, ValueError):
+            pass
+    return found
+
+
+class Listener(threading.Thread):
+    """A TCP listener on 127.0.0.1 that records what reaches it."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen()
+        self.server.settimeout(0.2)
+        self.port = self.server.getsockname()[1]
+        self.received = b""
+        self.connections = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            connection.settimeout(1)
+            try:
+                self.received += connection.recv(100)
+            except OSError:
+                pass
+            connection.close()
+
+
+class DiskSampler(threading.Thread):
+    """The largest growth of used disk space while it runs."""
+
+    def __init__(self, path: str):
+        super().__init__(daemon=True)
+        self.path = path
+        self.start_used = shutil.disk_usage(path).used
+        self.peak = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            grown = shutil.disk_usage(self.path).used - self.start_used
+            self.peak = max(self.peak, grown)
+            time.sleep(0.01)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """Every hostile file graded at every level, guard on and off."""
+    root = tmp_path_factory.mktemp("hostile")
+    cache = root / "cache"  # the reference's, for these gradings alone
+    outside = root / "outside"
+    outside.mkdir()
+    (root / "reference").mkdir()
+    shutil.copy(REPO_ROOT / "0-vanilla.py", root / "reference")
+    classmate = root / "classmate"
+    classmate.mkdir()
+    shutil.copy(REPO_ROOT / "0-vanilla.py", classmate)
+    listener = Listener()
+    listener.start()
+    canaries, cases = [], [(levels()[0], True, "classmate", classmate)]
+    for level in levels():
+        for guard in (True, False):
+            for name, snippet in HOSTILE.items():
+                folder = root / f"{level}-{guard}" / name
+                folder.mkdir(parents=True)
+                canary = f"/tmp/ae-hostile-{level}-{guard}-{name}"
+                canaries.append(canary)
+                text = snippet.format(
+                    outside=outside, grader=REPO_ROOT / "grader",
+                    tmp_canary=canary, mark=MARK, port=listener.port,
+                    repo=REPO_ROOT, classmate=classmate, cache=cache)
+                (folder / "0-vanilla.py").write_text(
+                    FAULTY + text if name in APPENDED else
+                    REFERENCE.replace(
+                        "import tensorflow.keras as keras\n",
+                        "import tensorflow.keras as keras\n" + text, 1))
+                if name in ("kill_grader", "stdout_flood"):
+                    shutil.copy(REPO_ROOT / "1-sparse.py", folder)
+                cases.append((level, guard, name, folder))
+    # The reference measured first, so the cache stays as it is from here.
+    grade(REPO_ROOT, Options(tasks=[0, 1], keras_major=KERAS_MAJOR,
+                             cache_dir=cache))
+    watched = [REPO_ROOT / "grader", cache, outside, root / "reference",
+               classmate]
+    before = {path: tree_digest(path) for path in watched}
+    disk = DiskSampler(str(root))
+    disk.start()
+
+    def one(case):
+        level, guard, name, folder = case
+        tasks = [0, 1] if (folder / "1-sparse.py").exists() else [0]
+        options = Options(tasks=tasks, keras_major=KERAS_MAJOR,
+                          limits=Limits(seconds=60, memory_mb=6144),
+                          cache_dir=cache, sandbox=level, guard=guard)
+        return case, grade(folder, options, pool)
+
+    with ThreadPoolExecutor(max_workers=2) as pool, \
+            ThreadPoolExecutor(max_workers=4) as outer:
+        reports = {case[:3]: report for case, report in outer.map(one, cases)}
+    disk.stop.set()
+    listener.stop.set()
+    if os.environ.get("AE_DEBUG_HOSTILE"):
+        for key, report in reports.items():
+            print(key, [(r.check, r.message[:150]) for r in report.results
+                        if r.status != "passed"])
+    time.sleep(0.5)
+    return {"reports": reports, "before": before, "watched": watched,
+            "disk": disk.peak, "listener": listener, "canaries": canaries,
+            "processes": marked_processes()}
+
+
+def test_every_level_this_machine_offers_is_tested():
+    assert "bwrap" in levels()
+    if os.geteuid() == 0:
+        assert "uid" in levels()
+
+
+def test_nothing_outside_the_workers_folders_changed(hostile):
+    after = {path: tree_digest(path) for path in hostile["watched"]}
+    assert after == hostile["before"]
+    assert not (REPO_ROOT / "grader" / "pwned.py").exists()
+    left = [c for c in hostile["canaries"] if os.path.exists(c)]
+    assert left == []
+
+
+def test_no_process_is_left_and_nothing_reached_the_listener(hostile):
+    assert hostile["processes"] == []
+    assert hostile["listener"].connections == 0
+    assert hostile["listener"].received == b""
+
+
+def test_disk_use_stays_small_under_floods(hostile):
+    assert hostile["disk"] < 100 * 1024 * 1024, hostile["disk"]
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_each_hostile_file_gets_its_sentence(hostile, name):
+    for (level, guard, case), report in hostile["reports"].items():
+        if case != name:
+            continue
+        assert report.results, (level, guard)
+        assert report.extra["sandbox"] == level
+        messages = " | ".join(r.message for r in report.results
+                              if r.task == 0 and r.status != "passed")
+        expected = SENTENCES[name][0 if guard else 1]
+        if expected == "left":
+            expected = "running after it ended"
+        if expected is not None:
+            assert expected in messages, (level, guard, messages)
+        assert not report.grader_errors, (level, guard)
+        if (report.find(1, "loads")) is not None:  # the other task
+            assert all(r.status == "passed" for r in report.results
+                       if r.task == 1), (level, guard, name)
+
+
+def test_the_sandbox_kills_the_grader_process_never(hostile):
+    # Killing its parent and grandparent: at worst the task's own sandbox
+    # dies; the task fails with one sentence and task 1 is graded.
+    for (level, guard, case), report in hostile["reports"].items():
+        if case != "kill_grader" or guard:
+            continue
+        result = report.find(0, "loads")
+        if level == "bwrap":
+            assert result.status == "failed"
+            assert "the sandbox it ran in was killed" in result.message
+        assert report.find(1, "seeded-training").status == "passed"
+
+
+def test_a_search_for_the_reference_finds_nothing(hostile):
+    # The file's own models have a sigmoid latent layer; had it read a
+    # reference solution, it would have used that one's models instead.
+    for (level, guard, case), report in hostile["reports"].items():
+        if case == "find_reference":
+            assert report.find(0, "activations").status == "failed", \
+                (level, guard)
+
+
+def test_a_classmate_graded_beside_a_hostile_file_is_untouched(hostile):
+    report = hostile["reports"][(levels()[0], True, "classmate")]
+    assert [r.name for r in report.results if r.status != "passed"] == []
