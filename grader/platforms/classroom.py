@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.report import github
 from grader.tasks import TASKS
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "classroom.yml"
@@ -50,7 +51,10 @@ def render(settings: Settings) -> str:
               "TASKS": ",".join(str(n) for n in settings.tasks),
               "KERAS": str(settings.keras_major),
               "TASK_SECONDS": str(settings.task_seconds),
-              "JOB_MINUTES": str(settings.job_minutes())}
+              "JOB_MINUTES": str(settings.job_minutes()),
+              "FALLBACK_LINE": github.output_line(github.failure(
+                  "The grader could not run: see the log of the Grade "
+                  "step.")).strip()}
     text = TEMPLATE.read_text()
     for key, value in values.items():
         text = text.replace(f"@{key}@", value)
