@@ -108,7 +108,8 @@ def test_cli_exit_codes_json_schema_and_junit(tmp_path):
     assert done.returncode == 1, done.stderr
     assert "FAIL  file loads and defines autoencoder" in done.stdout
     data = json.loads(out.read_text())
-    assert set(data) == {"score", "execution_time", "output", "tests"}
+    assert set(data) == {"score", "execution_time", "output", "tests",
+                         "extra_data"}
     for test in data["tests"]:
         assert set(test) == {"name", "score", "max_score", "status",
                              "output", "visibility"}
