@@ -392,14 +392,33 @@ def test_github_output_line_round_trip(expected):
 
 # ------------------------------------------------------------ PrairieLearn
 
+ENTRYPOINT = REPO_ROOT / "grader" / "platforms" / "templates" / \
+    "prairielearn.sh"
+
+
+def test_prairielearn_entrypoint_passes_bash_n_and_shellcheck():
+    assert subprocess.run(["bash", "-n", str(ENTRYPOINT)]).returncode == 0
+    if shutil.which("shellcheck") is None:
+        pytest.skip("shellcheck is not installed")
+    done = subprocess.run(["shellcheck", str(ENTRYPOINT)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout
+
+
 def test_prairielearn_results_file(tmp_path, expected):
-    out = tmp_path / "results.json"
+    """The image's entry point on /grade laid out as PrairieLearn does."""
+    root = tmp_path / "grade"
+    shutil.copytree(FAULTY, root / "student")
+    (root / "tests").mkdir()
+    (root / "tests" / "tasks").write_text("0\n")
     done = subprocess.run(
-        [sys.executable, "-m", "grader", str(FAULTY), "--tasks", "0",
-         "--keras", str(KERAS_MAJOR), "--format", "prairielearn", "--json",
-         str(out)], cwd=REPO_ROOT, capture_output=True, text=True,
-        timeout=600, env=dict(os.environ, GRADER_CACHE_DIR=str(CACHE)))
-    assert done.returncode == 1, done.stderr
+        ["bash", str(ENTRYPOINT)], cwd=tmp_path, capture_output=True,
+        text=True, timeout=600,
+        env=dict(os.environ, PRAIRIELEARN_ROOT=str(root),
+                 GRADER_HOME=str(REPO_ROOT), GRADER_CACHE_DIR=str(CACHE),
+                 GRADER_PYTHON=sys.executable, GRADER_SECONDS="300"))
+    assert done.returncode == 0, done.stderr
+    out = root / "results" / "results.json"
     assert out.stat().st_size < prairielearn.MAX_BYTES
     data = json.loads(out.read_text())
     report = expected["faulty"]
@@ -419,6 +438,31 @@ def test_prairielearn_results_file(tmp_path, expected):
         assert png.startswith(PNG_MAGIC)
         with Image.open(io.BytesIO(png)) as picture:
             picture.verify()
+
+
+def test_prairielearn_dockerfile_copies_what_exists():
+    dockerfile = ENTRYPOINT.with_name("prairielearn.Dockerfile")
+    copied = [line.split()[1:-1] for line in
+              dockerfile.read_text().splitlines()
+              if line.startswith("COPY ")]
+    assert ["grader"] in copied
+    for sources in copied:
+        for source in sources:
+            assert (REPO_ROOT / source).exists(), source
+    assert "prairielearn.sh" in dockerfile.read_text()
+
+
+def test_prairielearn_entrypoint_without_a_grader(tmp_path):
+    root = tmp_path / "grade"
+    (root / "student").mkdir(parents=True)
+    done = subprocess.run(
+        ["bash", str(ENTRYPOINT), "0"], cwd=tmp_path, capture_output=True,
+        text=True, timeout=60,
+        env=dict(os.environ, PRAIRIELEARN_ROOT=str(root),
+                 GRADER_HOME=str(tmp_path), GRADER_PYTHON="false"))
+    assert done.returncode == 0, done.stderr
+    data = json.loads((root / "results" / "results.json").read_text())
+    assert data["gradable"] is False and "not counted" in data["message"]
 
 
 def test_prairielearn_stays_under_1_mb_without_changing_points():
