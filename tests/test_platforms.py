@@ -411,13 +411,15 @@ def test_prairielearn_results_file(tmp_path, expected):
     shutil.copytree(FAULTY, root / "student")
     (root / "tests").mkdir()
     (root / "tests" / "tasks").write_text("0\n")
+    (root / "tests" / "timeout").write_text("300\n")
     done = subprocess.run(
         ["bash", str(ENTRYPOINT)], cwd=tmp_path, capture_output=True,
         text=True, timeout=600,
         env=dict(os.environ, PRAIRIELEARN_ROOT=str(root),
                  GRADER_HOME=str(REPO_ROOT), GRADER_CACHE_DIR=str(CACHE),
-                 GRADER_PYTHON=sys.executable, GRADER_SECONDS="300"))
+                 GRADER_PYTHON=sys.executable))
     assert done.returncode == 0, done.stderr
+    assert "270 s per task file" in done.stdout  # (300 - 30) / 1 task
     out = root / "results" / "results.json"
     assert out.stat().st_size < prairielearn.MAX_BYTES
     data = json.loads(out.read_text())

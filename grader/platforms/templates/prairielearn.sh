@@ -4,16 +4,24 @@
 # $ROOT/results/results.json, a valid one whatever happens.
 #
 # Usage: prairielearn.sh [TASKS]   (e.g. 0 or 0,3; default: the contents
-# of $ROOT/tests/tasks if the question ships one, else all tasks).
+# of the question's tests/tasks, else all tasks). The question's
+# tests/timeout holds its info.json timeout in seconds (default 600): the
+# limits per task file are chosen so that grading ends before it.
 # Environment: PRAIRIELEARN_ROOT (default /grade), GRADER_HOME (default:
-# this script's folder), GRADER_SECONDS (the question's timeout, default
-# 600), GRADER_PYTHON (default python3), GRADER_CACHE_DIR (default: a copy
-# of the image's prepared cache).
+# this script's folder), GRADER_SECONDS (overrides tests/timeout),
+# GRADER_PYTHON (default python3), GRADER_CACHE_DIR (default: a copy of
+# the image's prepared cache).
 set -uo pipefail
 
 ROOT="${PRAIRIELEARN_ROOT:-/grade}"
 HOME_DIR="${GRADER_HOME:-$(cd "$(dirname "$0")" && pwd)}"
-SECONDS_IN_ALL="${GRADER_SECONDS:-600}"
+SECONDS_IN_ALL="${GRADER_SECONDS:-}"
+if [ -z "$SECONDS_IN_ALL" ] && [ -f "$ROOT/tests/timeout" ]; then
+    SECONDS_IN_ALL="$(tr -d ' \n' <"$ROOT/tests/timeout")"
+fi
+case "$SECONDS_IN_ALL" in
+    '' | *[!0-9]*) SECONDS_IN_ALL=600 ;;
+esac
 PYTHON="${GRADER_PYTHON:-python3}"
 RESULTS="$ROOT/results/results.json"
 TASKS="${1:-}"
@@ -25,6 +33,7 @@ count=$(($(tr -cd ',' <<<"$TASKS" | wc -c) + 1))
 # every task file may hang, and the reference may have to be measured
 # too: 2 jobs per task, 2 at a time, after 20 s to start and 10 to spare
 TASK_SECONDS=$(((SECONDS_IN_ALL - 30) / count))
+echo "grader: tasks $TASKS, $TASK_SECONDS s per task file, $SECONDS_IN_ALL s in all"
 
 mkdir -p "$ROOT/results"
 rm -f "$RESULTS"
