@@ -24,7 +24,8 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
-STEP_MB = 512  # the setting is rounded up to a multiple of this
+sys.path.insert(0, str(ROOT))
+from grader.platforms.gradescope import memory_setting_mb  # noqa: E402
 
 
 def tree_memory(process: psutil.Process) -> tuple[int, int]:
@@ -69,18 +70,13 @@ def main() -> None:
     if child.returncode != 0:
         sys.exit(f"grading failed ({child.returncode}):\n{output[-3000:]}")
     mb = 1024 * 1024
-    # half as much again as the PSS (a student's model may be larger than
-    # the reference's; sampling can miss a short peak), and never under
-    # the summed RSS
-    need = max(peak_pss * 1.5, peak_rss) / mb
-    choice = -(-need // STEP_MB) * STEP_MB
+    choice = memory_setting_mb(peak_pss / mb, peak_rss / mb)
     print(f"tasks {args.tasks}, Keras {args.keras}, {args.workers} "
           f"worker(s), {seconds:.1f} s")
     print(f"peak RSS (summed over the process tree): {peak_rss / mb:.0f} MB")
     print(f"peak PSS (summed over the process tree): {peak_pss / mb:.0f} MB")
     print(f"memory setting to choose: {choice / 1024:g} GB "
-          f"(max(1.5 x PSS, RSS) = {need:.0f} MB, rounded up to "
-          f"{STEP_MB} MB)")
+          "(max(1.5 x PSS, RSS), rounded up to 512 MB)")
 
 
 if __name__ == "__main__":
