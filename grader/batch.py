@@ -16,6 +16,7 @@ from pathlib import Path
 from grader.cli import add_common, parse
 from grader.isolation import detect
 from grader.reference import ReferenceError, reference_results
+from grader.report import csv_table
 from grader.runner import grade
 from grader.tasks import TASKS
 
@@ -51,17 +52,13 @@ def batch_main(argv: list[str]) -> int:
                 lambda folder: grade(folder, options, pool), folders))
     with open(out, "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student"] + [f"task{n}" for n in options.tasks]
-                        + ["total", "max", "report"])
+        writer.writerow(csv_table.header(options.tasks))
         for folder, report in zip(folders, reports):
             text_path = reports_dir / f"{folder.name}.txt"
             text_path.write_text(report.text(files) + "\n")
             report.write_json(reports_dir / f"{folder.name}.json")
-            scores = report.task_scores()
-            writer.writerow([folder.name]
-                            + [f"{scores[n][0]:g}" for n in options.tasks]
-                            + [f"{report.score:g}", f"{report.max_score:g}",
-                               str(text_path)])
+            writer.writerow(csv_table.row(folder.name, report,
+                                          options.tasks, str(text_path)))
             print(f"{folder.name}: {report.score:g}/{report.max_score:g}")
     print(f"grades written to {out}")
     return 0

@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from pathlib import Path
 
 from grader.isolation import SandboxUnavailable, detect
+from grader.platforms.submission import locate
 from grader.reference import ReferenceError
+from grader.report import github, gradescope, prairielearn
+from grader.report.gradescope import VISIBILITIES
+from grader.results import Report
 from grader.runner import Options, grade
 from grader.sandbox import REPO_ROOT, Limits
 from grader.tasks import TASKS, parse_tasks
@@ -68,35 +74,171 @@ def parse(parser: argparse.ArgumentParser, argv: list[str],
     return args, options, folder
 
 
+FORMATS = ("gradescope", "prairielearn", "github")
+
+
+def write_outputs(args: argparse.Namespace, report: Report | None,
+                  notes: list[str], images: list[dict[str, str]],
+                  error: str | None = None) -> None:
+    """Writes what ``--json`` (in ``--format``) and ``--github-output``
+    ask for: the report, or, with ``error``, a message for the student."""
+    if args.json:
+        path = Path(args.json)
+        if args.format == "prairielearn":
+            data = (prairielearn.failure(error) if error else
+                    prairielearn.results(report, images, notes))
+        elif args.format == "github":
+            data = (github.failure(error) if error else
+                    github.results(report))
+        else:
+            data = (gradescope.failure(error) if error else
+                    gradescope.results(report, args.visibility, notes))
+        gradescope.write(data, path)
+    if args.github_output is not None:
+        target = args.github_output or os.environ.get("GITHUB_OUTPUT")
+        github.append_output(github.failure(error) if error
+                             else github.results(report), Path(target))
+
+
 def grade_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m grader",
         description="Grades a folder of autoencoder task files "
                     "(default: the reference solutions).",
         epilog="Also: python -m grader batch SUBMISSIONS_DIR --out "
-               "grades.csv, and python -m grader compare DIR [--out FOLDER]")
+               "grades.csv, python -m grader compare DIR [--out FOLDER], "
+               "python -m grader gradescope --out autograder.zip, and "
+               "python -m grader classroom --out DIR")
     parser.add_argument("submission", nargs="?", default=str(REPO_ROOT),
                         help="folder with the task files")
     add_common(parser)
     parser.add_argument("--json", metavar="PATH",
-                        help="write Gradescope's results.json here")
+                        help="write the results file of --format here")
+    parser.add_argument("--format", choices=FORMATS, default="gradescope",
+                        help="what --json writes: Gradescope's "
+                             "results.json (default), PrairieLearn's "
+                             "results.json (with reconstruction images), "
+                             "or GitHub Classroom's runner result")
+    parser.add_argument("--visibility", default="visible",
+                        choices=VISIBILITIES,
+                        help="Gradescope visibility of the model checks "
+                             "(the file rules stay visible)")
+    parser.add_argument("--github-output", nargs="?", const="",
+                        metavar="PATH",
+                        help="append GitHub Classroom's result=<base64> "
+                             "line to PATH (default: the file named by "
+                             "$GITHUB_OUTPUT)")
+    parser.add_argument("--search-subfolders", action="store_true",
+                        help="if the task files are not at the folder's "
+                             "top level, grade the subfolder holding "
+                             "most of them (uploads with extra folders)")
     parser.add_argument("--junitxml", metavar="PATH",
                         help="write a JUnit XML report here")
     args, options, folder = parse(parser, argv, "submission")
+    if args.github_output == "" and not os.environ.get("GITHUB_OUTPUT"):
+        parser.error("--github-output needs a PATH or $GITHUB_OUTPUT")
+    notes: list[str] = []
+    if args.search_subfolders:
+        folder, notes = locate(folder, options.tasks)
+    images: list[dict[str, str]] = []
     try:
-        report = grade(folder, options)
-    except ReferenceError as error:
+        if args.json and args.format == "prairielearn":
+            raw: dict[int, tuple[dict | None, dict]] = {}
+            report = grade(folder, options, mode="compare", raw=raw)
+            images = prairielearn.reconstruction_images(raw)
+        else:
+            report = grade(folder, options)
+    except Exception as error:  # the student still gets a message
         print(f"grader error: {error}", file=sys.stderr)
+        if not isinstance(error, ReferenceError):
+            traceback.print_exc()
+        write_outputs(args, None, notes, [], error=(
+            "The grader itself failed, so your files were not graded "
+            "(this is not a problem in your files): "
+            f"{type(error).__name__}."))
         return 3
+    for note in notes:
+        print(f"note: {note}")
     print(report.text({n: t.filename for n, t in TASKS.items()}))
-    if args.json:
-        report.write_json(Path(args.json))
+    write_outputs(args, report, notes, images)
     if args.junitxml:
-        from grader.junit import write_junit
+        from grader.report.junit import write_junit
         write_junit(report, Path(args.junitxml))
     if report.grader_errors:
         return 3
     return 0 if report.all_passed else 1
+
+
+def gradescope_main(argv: list[str]) -> int:
+    """``python -m grader gradescope --out autograder.zip``."""
+    from grader.platforms.gradescope import Settings, build_zip
+
+    parser = argparse.ArgumentParser(
+        prog="python -m grader gradescope",
+        description="Builds the autograder zip to upload to Gradescope.")
+    parser.add_argument("--out", required=True, metavar="autograder.zip")
+    parser.add_argument("--tasks", metavar="0,3",
+                        help="grade only these tasks (default: all)")
+    parser.add_argument("--keras", choices=("2", "3"), default="3")
+    parser.add_argument("--visibility", default="visible",
+                        choices=VISIBILITIES,
+                        help="when students see the model checks (the file "
+                             "rules are always visible)")
+    parser.add_argument("--platform-timeout", type=float, default=10.0,
+                        metavar="MIN",
+                        help="the assignment's autograder timeout on "
+                             "Gradescope (default 10, at most 40)")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="task files graded in parallel; give the "
+                             "autograder as many CPUs (default 1)")
+    parser.add_argument("--timeout", type=int, metavar="S",
+                        help="limit per task file (default: the most "
+                             "that fits the platform's timeout)")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings(tasks=parse_tasks(args.tasks),
+                            keras_major=int(args.keras),
+                            visibility=args.visibility,
+                            workers=max(1, args.workers),
+                            platform_minutes=args.platform_timeout,
+                            task_seconds=args.timeout)
+        lines = build_zip(Path(args.out), settings)
+    except ValueError as error:
+        parser.error(str(error))
+    print("\n".join(lines))
+    return 0
+
+
+def classroom_main(argv: list[str]) -> int:
+    """``python -m grader classroom --out DIR``."""
+    from grader.platforms.classroom import Settings, write_workflow
+
+    parser = argparse.ArgumentParser(
+        prog="python -m grader classroom",
+        description="Writes DIR/.github/workflows/classroom.yml for a "
+                    "GitHub Classroom assignment's template repository.")
+    parser.add_argument("--out", required=True, metavar="DIR")
+    parser.add_argument("--grader-repo", required=True, metavar="OWNER/NAME",
+                        help="the GitHub repository holding this grader "
+                             "(a private one needs a GRADER_TOKEN secret)")
+    parser.add_argument("--grader-ref", default="main", metavar="REF",
+                        help="branch, tag or commit of the grader to use")
+    parser.add_argument("--tasks", metavar="0,3",
+                        help="grade only these tasks (default: all)")
+    parser.add_argument("--keras", choices=("2", "3"), default="3")
+    parser.add_argument("--timeout", type=int, default=300, metavar="S",
+                        help="limit per task file (default 300 s)")
+    args = parser.parse_args(argv)
+    try:
+        path = write_workflow(Path(args.out), Settings(
+            grader_repo=args.grader_repo, grader_ref=args.grader_ref,
+            tasks=parse_tasks(args.tasks), keras_major=int(args.keras),
+            task_seconds=args.timeout))
+    except ValueError as error:
+        parser.error(str(error))
+    print(f"wrote {path}: commit it to the assignment's template "
+          "repository (the workflow must stay named Autograding Tests)")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,6 +250,10 @@ def main(argv: list[str] | None = None) -> int:
         if argv and argv[0] == "compare":
             from grader.compare import compare_main
             return compare_main(argv[1:])
+        if argv and argv[0] == "gradescope":
+            return gradescope_main(argv[1:])
+        if argv and argv[0] == "classroom":
+            return classroom_main(argv[1:])
         return grade_main(argv)
     except SystemExit as exit_:  # argparse: usage errors exit with 2
         return int(exit_.code or 0)

@@ -61,8 +61,9 @@ def snapshot() -> dict[str, int]:
         except TypeError:
             continue
         for attr, value in items:
-            if (callable(value) and not isinstance(value, types.ModuleType)
-                    ) or isinstance(value, DESCRIPTORS):
+            code = callable(value) and not isinstance(value,
+                                                      types.ModuleType)
+            if code or isinstance(value, DESCRIPTORS):
                 found[f"{prefix}.{attr}"] = id(value)
     return found
 

@@ -1,7 +1,6 @@
-"""Check results, per-task and whole reports, and their renderings."""
+"""Check results and per-task and whole reports (renderings: grader.report)."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,47 +73,15 @@ class Report:
 
     def text(self, task_files: dict[int, str]) -> str:
         """The per-task report printed by ``python -m grader``."""
-        lines = [f"Grading {self.submission}"]
-        scores = self.task_scores()
-        for task in sorted(scores):
-            got, total = scores[task]
-            lines.append(f"\n{task_files[task]}  {got:g}/{total:g}")
-            for r in (r for r in self.results if r.task == task):
-                points = f"{r.points:g}/{r.max_points:g}"
-                lines.append(f"  {SYMBOL[r.status]}  {r.title:<52} {points}")
-                if r.status != "passed" or r.message.startswith("note"):
-                    for line in r.message.splitlines()[:4]:
-                        if line:
-                            lines.append(f"        {line}")
-        lines += [f"\n{note}" for note in self.notes]
-        if self.grader_errors:
-            lines.append(f"\nGRADER ERROR: the grader failed on "
-                         f"{len(self.grader_errors)} check(s); the score "
-                         "below is incomplete (exit code 3)")
-        versions = ", ".join(f"{k} {v}" for k, v in self.versions.items())
-        lines.append(f"\nScore: {self.score:g}/{self.max_score:g}"
-                     f" ({100 * self.score / max(self.max_score, 1):.0f}%)"
-                     f"  [{versions}; {self.seconds:.1f} s]")
-        return "\n".join(lines)
+        from grader.report.text import render
+        return render(self, task_files)
 
-    def gradescope(self) -> dict[str, Any]:
-        """Gradescope's results.json schema."""
-        return {
-            "score": self.score,
-            "execution_time": round(self.seconds, 2),
-            "output": f"Graded with {self.versions}",
-            "tests": [{
-                "name": f"Task {r.task}: {r.title}",
-                "score": r.points,
-                "max_score": r.max_points,
-                "status": "passed" if r.status in ("passed", "warning")
-                else "failed",
-                "output": r.message,
-                "visibility": "visible",
-            } for r in self.results],
-            "extra_data": self.extra,
-        }
+    def gradescope(self, visibility: str = "visible") -> dict[str, Any]:
+        """Gradescope's results.json (see :mod:`grader.report.gradescope`)."""
+        from grader.report.gradescope import results
+        return results(self, visibility)
 
     def write_json(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.gradescope(), indent=2) + "\n")
+        """Writes :meth:`gradescope` to ``path``."""
+        from grader.report.gradescope import write
+        write(self.gradescope(), path)

@@ -8,7 +8,7 @@ import pytest
 
 from grader.results import Report
 
-GRADER_DIR = Path(__file__).resolve().parent
+GRADER_DIR = Path(__file__).resolve().parent.parent
 
 
 class _ProvideReport:
