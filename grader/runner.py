@@ -141,6 +141,9 @@ def grade(submission: Path, options: Options,
             task = TASKS[number]
             student = students[number]
             outcome = student.result() if student else None
+            # How each task's worker ended ("missing": no file to run).
+            report.extra.setdefault("workers", {})[str(number)] = (
+                outcome.status if outcome else "missing")
             report.results += task_results(
                 task, submission, outcome, references[number].result(),
                 options.limits)
