@@ -28,10 +28,12 @@ th { background: #eee; }
 """
 TOP_CAUSES = 30
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+LIST = re.compile(r"\[[#,\s]*\]")  # [128, 64] and [20] alike
 
 
 def normalized(message: str) -> str:
-    """A failure message's gist: its first clause, numbers as ``#``.
+    """A failure message's gist: its first clause, numbers as ``#`` (and
+    lists of numbers as ``[#]``).
 
     Messages name the argument set, sizes and values; those differ between
     students who made the same mistake, so they are dropped.
@@ -39,7 +41,8 @@ def normalized(message: str) -> str:
     first = (message.strip().splitlines() or [""])[0]
     for stop in ("; ", ". ", ": "):
         first = first.split(stop, 1)[0]
-    return " ".join(NUMBER.sub("#", first).split())
+    gist = LIST.sub("[#]", NUMBER.sub("#", first))
+    return " ".join(gist.split())
 
 
 def link(name: str, reports: str) -> str:
@@ -141,7 +144,8 @@ def write_class_page(path: Path, records: dict[str, dict[str, Any]],
              if failing else "<p>No check failed.</p>")
     parts += ["<h2>Failure rate of each check</h2>",
               f"<div class='figures'>{chart}</div>",
-              "<table><tr><th>check</th><th>failed</th><th>rate</th></tr>"
+              "<table id='rates'><tr><th>check</th><th>failed</th>"
+              "<th>rate</th></tr>"
               f"{rows}</table>"]
     ranked = sorted(causes.items(), key=lambda c: (-len(c[1]), c[0]))
     rows = "".join(
@@ -154,7 +158,8 @@ def write_class_page(path: Path, records: dict[str, dict[str, Any]],
               "<p>Failed checks grouped by check and by the gist of their "
               "feedback (first clause, numbers left out); one example "
               "message each.</p>",
-              "<table><tr><th>students</th><th>check</th><th>feedback "
+              "<table id='causes'><tr><th>students</th><th>check</th>"
+              "<th>feedback "
               f"(example)</th><th>who</th></tr>{rows}</table>"
               if ranked else "<p>None.</p>"]
 
@@ -166,7 +171,8 @@ def write_class_page(path: Path, records: dict[str, dict[str, Any]],
         f"<td>{html.escape(records[n].get('detail') or '')}</td></tr>"
         for n in problems)
     parts += ["<h2>Students whose grading had a problem</h2>",
-              "<table><tr><th>student</th><th>status</th><th>what happened"
+              "<table id='problems'><tr><th>student</th><th>status</th>"
+              "<th>what happened"
               f"</th></tr>{rows}</table>" if problems else "<p>None.</p>"]
     tampered = [(n, r) for n in graded for r in records[n]["results"]
                 if r["check"] == "integrity" and r["status"] == "failed"]
@@ -176,7 +182,8 @@ def write_class_page(path: Path, records: dict[str, dict[str, Any]],
         f"<tr><td>{link(n, reports)}</td><td>task {r['task']}</td>"
         f"<td>{html.escape(r['message'])}</td></tr>" for n, r in tampered)
     parts += ["<h2>Integrity check failed</h2>",
-              "<table><tr><th>student</th><th>task</th><th>finding</th></tr>"
+              "<table id='integrity'><tr><th>student</th><th>task</th>"
+              "<th>finding</th></tr>"
               f"{rows}</table>" if tampered else
               "<p>None.</p>" if has_integrity else
               "<p>This grader has no integrity check.</p>"]
