@@ -26,6 +26,9 @@ class Progress:
         self.tty = self.stream.isatty() if tty is None else tty
         self.every = every
         self.started = self.last = time.monotonic()
+        if self.tty and total:
+            self.stream.write(self.bar())
+            self.stream.flush()
 
     def line(self) -> str:
         elapsed = time.monotonic() - self.started

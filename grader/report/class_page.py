@@ -29,16 +29,17 @@ th { background: #eee; }
 TOP_CAUSES = 30
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 LIST = re.compile(r"\[[#,\s]*\]")  # [128, 64] and [20] alike
+CALL = re.compile(r"^for autoencoder\([^)]*\)[:,]?\s*")  # the argument set
 
 
 def normalized(message: str) -> str:
-    """A failure message's gist: its first clause, numbers as ``#`` (and
-    lists of numbers as ``[#]``).
+    """A failure message's gist: its first clause after the argument set
+    (``for autoencoder(...):``), numbers as ``#``, lists of them as ``[#]``.
 
     Messages name the argument set, sizes and values; those differ between
     students who made the same mistake, so they are dropped.
     """
-    first = (message.strip().splitlines() or [""])[0]
+    first = CALL.sub("", (message.strip().splitlines() or [""])[0])
     for stop in ("; ", ". ", ": "):
         first = first.split(stop, 1)[0]
     gist = LIST.sub("[#]", NUMBER.sub("#", first))
@@ -71,7 +72,7 @@ def rate_chart(rates: list[tuple[str, float]]) -> tuple[str, int, int]:
     ax.barh([label[:60] for label, _ in shown],
             [100 * rate for _, rate in shown], color="#c0504d")
     ax.set_xlim(0, 100)
-    ax.set_xlabel("% of graded students failing")
+    ax.set_xlabel("% of students failing")
     ax.tick_params(axis="y", labelsize=8)
     fig.tight_layout()
     return png(fig)
@@ -87,6 +88,9 @@ def write_class_page(path: Path, records: dict[str, dict[str, Any]],
     reports = reports_dir.name
     names = sorted(records)
     graded = [n for n in names if records[n].get("results")]
+    # Failure rates and causes: the folders graded without a problem (the
+    # others have their own section; their failures only repeat it).
+    clean = [n for n in graded if records[n]["status"] == "graded"]
     statuses = Counter(records[n]["status"] for n in names)
     parts = [f"<h1>Class report: {len(names)} students</h1>",
              "<p>" + ", ".join(f"{count} {html.escape(status)}"
@@ -112,15 +116,15 @@ def write_class_page(path: Path, records: dict[str, dict[str, Any]],
             "% of the points"), "overall scores"))
     mean = sum(overall) / len(overall) if overall else 0.0
     parts += ["<h2>Score distribution</h2>",
-              f"<p>Mean {mean:.1f}% over {len(overall)} graded students."
-              "</p>", "<div class='figures'>" + "".join(figures) + "</div>"]
+              f"<p>Mean {mean:.1f}% over {len(overall)} students.</p>",
+              "<div class='figures'>" + "".join(figures) + "</div>"]
 
     # Failure rate of every check, and the causes of the failures.
     counted: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     labels: dict[tuple, str] = {}
     causes: dict[tuple, list[str]] = defaultdict(list)
     examples: dict[tuple, str] = {}
-    for name in graded:
+    for name in clean:
         for result in records[name]["results"]:
             key = (result["task"], result["check"])
             labels[key] = check_label(result)
@@ -143,6 +147,8 @@ def write_class_page(path: Path, records: dict[str, dict[str, Any]],
     chart = (image_tag(rate_chart(failing), "failure rates per check")
              if failing else "<p>No check failed.</p>")
     parts += ["<h2>Failure rate of each check</h2>",
+              f"<p>Over the {len(clean)} students whose grading had no "
+              "problem.</p>",
               f"<div class='figures'>{chart}</div>",
               "<table id='rates'><tr><th>check</th><th>failed</th>"
               "<th>rate</th></tr>"
