@@ -292,7 +292,11 @@ def test_class_page_tables_links_and_images(local):
     records = {r["student"]: json.loads(
         (reports_dir_of(out) / f"{r['student']}.batch.json").read_text())
         for r in raw_rows(out)}
-    clean = [rec for rec in records.values() if rec["status"] == "graded"]
+    # Failures of task files that ran: the timeout and the missing file
+    # are problems, not causes.
+    clean = [rec for rec in records.values()
+             if rec["extra"]["workers"]["0"] == "ok"]
+    assert len(clean) == 10
     failed = [r for rec in clean for r in rec["results"]
               if r["status"] == "failed"]
     causes = page.tables["causes"][1:]
@@ -335,6 +339,26 @@ def test_class_page_lists_integrity_failures(tmp_path):
         clean, results=results[1:])}, tmp_path / "grades-reports", [0])
     assert "integrity" not in parsed(none).tables
     assert "no integrity check" in none.read_text()
+
+
+def test_class_page_counts_only_task_files_that_ran(tmp_path):
+    def result(task, check, status):
+        return {"task": task, "check": check, "title": check,
+                "max_points": 1, "status": status, "message": "wrong"}
+
+    record = {"student": "partial", "status": "missing files",
+              "detail": "1-sparse.py not found", "score": 1, "max_score": 2,
+              "scores": {"0": [1, 1], "1": [0, 1]},
+              "extra": {"workers": {"0": "ok", "1": "missing"}},
+              "results": [result(0, "returns", "failed"),
+                          result(1, "returns", "failed")]}
+    page = parsed(write_class_page(tmp_path / "g.html", {"partial": record},
+                                   tmp_path / "g-reports", [0, 1]))
+    assert [cells[:2] for cells, _ in page.tables["rates"][1:]] == [
+        ["task 0: returns", "1/1"]]
+    assert [cells[:2] for cells, _ in page.tables["problems"][1:]] == [
+        ["partial", "missing files"]]
+    assert len(page.images) == 4  # two tasks, overall, failure rates
 
 
 def browser() -> str | None:

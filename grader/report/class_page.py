@@ -78,6 +78,15 @@ def rate_chart(rates: list[tuple[str, float]]) -> tuple[str, int, int]:
     return png(fig)
 
 
+def graded_normally(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The record's check results of the tasks whose file ran and brought
+    back a result: a timeout, crash or missing file fails every check of
+    its task, which would only repeat the problems section."""
+    workers = (record.get("extra") or {}).get("workers", {})
+    return [r for r in record.get("results", [])
+            if workers.get(str(r["task"]), "ok") == "ok"]
+
+
 def check_label(result: dict[str, Any]) -> str:
     return f"task {result['task']}: {result['title']}"
 
@@ -88,9 +97,6 @@ def write_class_page(path: Path, records: dict[str, dict[str, Any]],
     reports = reports_dir.name
     names = sorted(records)
     graded = [n for n in names if records[n].get("results")]
-    # Failure rates and causes: the folders graded without a problem (the
-    # others have their own section; their failures only repeat it).
-    clean = [n for n in graded if records[n]["status"] == "graded"]
     statuses = Counter(records[n]["status"] for n in names)
     parts = [f"<h1>Class report: {len(names)} students</h1>",
              "<p>" + ", ".join(f"{count} {html.escape(status)}"
@@ -124,8 +130,8 @@ def write_class_page(path: Path, records: dict[str, dict[str, Any]],
     labels: dict[tuple, str] = {}
     causes: dict[tuple, list[str]] = defaultdict(list)
     examples: dict[tuple, str] = {}
-    for name in clean:
-        for result in records[name]["results"]:
+    for name in graded:
+        for result in graded_normally(records[name]):
             key = (result["task"], result["check"])
             labels[key] = check_label(result)
             counted[key][1] += 1
@@ -147,8 +153,9 @@ def write_class_page(path: Path, records: dict[str, dict[str, Any]],
     chart = (image_tag(rate_chart(failing), "failure rates per check")
              if failing else "<p>No check failed.</p>")
     parts += ["<h2>Failure rate of each check</h2>",
-              f"<p>Over the {len(clean)} students whose grading had no "
-              "problem.</p>",
+              "<p>Per task, over the students whose file of that task was "
+              "graded without a problem (timeouts, crashes and missing files "
+              "are listed below, not counted here).</p>",
               f"<div class='figures'>{chart}</div>",
               "<table id='rates'><tr><th>check</th><th>failed</th>"
               "<th>rate</th></tr>"
