@@ -106,9 +106,9 @@ def grade_main(argv: list[str]) -> int:
         description="Grades a folder of autoencoder task files "
                     "(default: the reference solutions).",
         epilog="Also: python -m grader batch SUBMISSIONS_DIR --out "
-               "grades.csv, python -m grader compare DIR [--out FOLDER], "
-               "python -m grader gradescope --out autograder.zip, and "
-               "python -m grader classroom --out DIR")
+               "grades.csv [--scheduler ...] [--resume], python -m grader "
+               "compare DIR [--out FOLDER], python -m grader gradescope --out "
+               "autograder.zip, and python -m grader classroom --out DIR")
     parser.add_argument("submission", nargs="?", default=str(REPO_ROOT),
                         help="folder with the task files")
     add_common(parser)
@@ -241,11 +241,39 @@ def classroom_main(argv: list[str]) -> int:
     return 0
 
 
+def batch_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m grader batch",
+        description="Grades every subfolder of SUBMISSIONS_DIR (one student "
+                    "each), on this machine or on a Dask cluster.")
+    parser.add_argument("submissions", help="folder of student folders")
+    parser.add_argument("--out", required=True, metavar="grades.csv",
+                        help="CSV file to write (reports go to a folder "
+                             "beside it, the class page to grades.html)")
+    parser.add_argument("--scheduler", metavar="tcp://HOST:8786|local:N",
+                        help="grade on a Dask cluster: a running scheduler's "
+                             "address, or local:N for N worker processes "
+                             "on this machine (default: no Dask)")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the rows of folders already graded with "
+                             "the same files and grader; grade the rest")
+    add_common(parser)
+    args, options, root = parse(parser, argv, "submissions")
+    if args.scheduler:
+        from grader.batch.cluster import parse_scheduler
+        try:
+            parse_scheduler(args.scheduler)
+        except ValueError as error:
+            parser.error(str(error))
+    from grader.batch import run_batch
+    return run_batch(root, Path(args.out), options, args.scheduler,
+                     args.resume)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         if argv and argv[0] == "batch":
-            from grader.batch import batch_main
             return batch_main(argv[1:])
         if argv and argv[0] == "compare":
             from grader.compare import compare_main

@@ -217,6 +217,10 @@ def main() -> None:
           "network": level == "bwrap" or (level == "uid"
                                           and probe_network())})
     serve(level)
+    # The grader closed the pipe, or died: no job outlives it.
+    with _state_lock:
+        for job in list(_active.values()):
+            sweep(job, level)
 
 
 if __name__ == "__main__":

@@ -215,6 +215,9 @@ def grade(submission: Path, options: Options,
     for task in tasks:
         outcome = outcomes.get(task.number)
         measured = box["results"][task.number]
+        # How each task's worker ended ("missing": no file to run).
+        report.extra.setdefault("workers", {})[str(task.number)] = (
+            outcome.status if outcome else "missing")
         report.results += task_results(task, submission, outcome, measured,
                                        options.limits)
         if raw is not None:

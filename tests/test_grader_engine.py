@@ -134,8 +134,9 @@ def test_batch_mode_writes_one_row_per_student(tmp_path):
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     rows = csv_path.read_text().splitlines()
-    assert rows[0] == "student,task0,total,max,report"
-    assert rows[1].startswith("alice,34,34,37,")
+    assert rows[0] == ("student,task0,total,max,status,detail,sandbox,"
+                       "seconds,hash,grader,report")
+    assert rows[1].startswith("alice,34,34,37,graded,")
     assert rows[2].startswith("bob,")
     assert (tmp_path / "grades-reports" / "alice.json").exists()
 

@@ -1,0 +1,106 @@
+"""``python -m grader batch SUBMISSIONS_DIR --out grades.csv``.
+
+Grades every subfolder (one student each) as one job, on this machine or on
+a Dask cluster (``--scheduler``): :mod:`grader.batch.jobs` grades one
+folder, :mod:`grader.batch.local` and :mod:`grader.batch.cluster` run the
+jobs, :mod:`grader.batch.table` writes the CSV as rows complete,
+:mod:`grader.batch.progress` shows progress and :mod:`grader.batch.resume`
+finds what an interrupted batch already did. Each student's report is
+written beside the CSV (text, Gradescope JSON and the status dict), and
+the class page :mod:`grader.report.class_page` last.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from grader.batch.jobs import JobSpec, pack
+from grader.batch.progress import Progress
+from grader.batch.resume import kept_rows, record_path
+from grader.batch.table import Table, columns, row_of
+from grader.reference import ReferenceError
+from grader.runner import Options
+
+
+def reports_dir_of(out: Path) -> Path:
+    """``grades.csv`` -> ``grades-reports/``."""
+    return out.with_name(out.stem + "-reports")
+
+
+def student_folders(root: Path) -> list[Path]:
+    return sorted(p for p in root.iterdir()
+                  if p.is_dir() and not p.name.startswith("."))
+
+
+def save_record(record: dict[str, Any], reports_dir: Path) -> Path:
+    """Writes the folder's text and Gradescope reports and its status dict;
+    returns the text report's path."""
+    name = record["student"]
+    text_path = reports_dir / f"{name}.txt"
+    text_path.write_text(record["text"] + "\n")
+    if record.get("gradescope") is not None:
+        (reports_dir / f"{name}.json").write_text(
+            json.dumps(record["gradescope"], indent=2) + "\n")
+    kept = {k: v for k, v in record.items() if k not in ("gradescope",)}
+    record_path(reports_dir, name).write_text(json.dumps(kept) + "\n")
+    return text_path
+
+
+def run_batch(root: Path, out: Path, options: Options,
+              scheduler: str | None = None, resume: bool = False,
+              stream: TextIO | None = None) -> int:
+    """Grades every folder in ``root``; writes ``out``, the reports and
+    the class page. Returns the exit code: 0, or 3 when the grader itself
+    failed (the reference could not be measured, or some row has status
+    ``error``)."""
+    from grader.report.class_page import write_class_page
+
+    stream = stream or sys.stdout
+    spec = JobSpec.from_options(options)
+    reports_dir = reports_dir_of(out)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    folders = student_folders(root)
+    packed = {f.name: pack(f) for f in folders}
+    header = columns(spec.tasks)
+    kept = kept_rows(out, reports_dir, {n: d for n, (_, d) in packed.items()},
+                     spec.version, header) if resume else {}
+    todo = [(name, payload, digest)
+            for name, (payload, digest) in packed.items()
+            if name not in kept]
+    if resume:
+        print(f"resume: {len(kept)} of {len(folders)} folders already "
+              f"graded, {len(todo)} to grade", file=stream)
+    records = {name: record for name, (_, record) in kept.items()}
+    table = Table(out, header)
+    table.start([row for row, _ in kept.values()])
+    progress = Progress(len(todo), stream)
+    if scheduler:
+        from grader.batch.cluster import run_dask
+        results = run_dask(todo, spec, scheduler)
+    else:
+        from grader.batch.local import run_local
+        results = run_local(todo, spec)
+    try:
+        for record in results:
+            name = record["student"]
+            if name in records:  # a rerun of a finished job: one row each
+                continue
+            records[name] = record
+            text_path = save_record(record, reports_dir)
+            table.add(row_of(record, spec.tasks, str(text_path)))
+            status = ("" if record["status"] == "graded"
+                      else f" [{record['status']}]")
+            progress.advance(f"{name}: {record['score']:g}/"
+                             f"{record['max_score']:g}{status}")
+    except ReferenceError as error:
+        print(f"grader error: {error}", file=sys.stderr)
+        return 3
+    finally:
+        progress.close()
+        table.finish()
+    page = write_class_page(out.with_suffix(".html"), records, reports_dir,
+                            list(spec.tasks))
+    print(f"grades written to {out}; class page {page}", file=stream)
+    return 3 if any(r["status"] == "error" for r in records.values()) else 0

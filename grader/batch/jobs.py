@@ -1,0 +1,242 @@
+"""One student folder in, one status dict out: the unit a batch schedules.
+
+A job receives the folder as bytes (a zip of its top-level files, as the
+sandbox would copy them), unpacks it into a temporary folder on whatever
+machine runs it, grades it with :func:`grader.runner.grade` exactly as
+``python -m grader`` does, and returns plain data (scores, every check's
+result, the text and Gradescope reports). It never raises: a grading that
+fails for any reason comes back with a status and a sentence.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import io
+import os
+import socket
+import tempfile
+import threading
+import time
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.isolation import detect
+from grader.reference import ReferenceError, default_cache_dir, \
+    library_versions, reference_results
+from grader.results import Report
+from grader.runner import Options, grade
+from grader.sandbox import MAX_COPIED_FILE, REPO_ROOT, Limits
+from grader.tasks import TASKS
+
+GRADER_DIR = Path(__file__).resolve().parent.parent
+# Sources that only render or schedule: they cannot change a verdict.
+NOT_VERDICT = ("batch", "report")
+# A folder's status, most serious first (a folder gets the first that fits).
+STATUSES = ("error", "timeout", "crashed", "no result", "missing files",
+            "graded")
+WORKER_STATUS = {"timeout": "timeout", "crashed": "crashed",
+                 "no-result": "no result", "missing": "missing files"}
+TASK_FILES = {n: t.filename for n, t in TASKS.items()}
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """How every folder of a batch is graded (plain data, sent to workers).
+
+    ``cache`` says whether to reuse the reference's measurements; the cache
+    folder is the one of the machine that runs the job
+    (``$GRADER_CACHE_DIR`` or ``~/.cache/autoencoders-grader`` there).
+    """
+
+    tasks: tuple[int, ...]
+    keras_major: int = 3
+    seconds: float = 180.0
+    memory_mb: int = 8192
+    workers: int = 2
+    fork_server: bool = True
+    cache: bool = True
+    sandbox: str = "auto"
+    version: str = field(default="", compare=False)
+
+    @classmethod
+    def from_options(cls, options: Options) -> "JobSpec":
+        spec = cls(tuple(options.tasks), options.keras_major,
+                   options.limits.seconds, options.limits.memory_mb,
+                   options.workers, options.fork_server,
+                   options.cache_dir is not None, options.sandbox)
+        return cls(**{**asdict(spec), "version": grader_version(spec)})
+
+    def options(self) -> Options:
+        """The grading options on the machine that runs the job."""
+        return Options(tasks=list(self.tasks), keras_major=self.keras_major,
+                       limits=Limits(self.seconds, self.memory_mb),
+                       cache_dir=default_cache_dir() if self.cache else None,
+                       workers=self.workers, fork_server=self.fork_server,
+                       sandbox=self.sandbox)
+
+
+def grader_version(spec: JobSpec) -> str:
+    """A digest of everything a verdict depends on besides the folder.
+
+    The grader's sources (not the batch and page code), the reference
+    solutions, the library versions, the data file's size and the grading
+    options. Two machines with the same digest give the same verdicts.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(GRADER_DIR.rglob("*.py")):
+        relative = path.relative_to(GRADER_DIR)
+        if relative.parts[0] in NOT_VERDICT:
+            continue
+        digest.update(str(relative).encode() + b"\0" + path.read_bytes())
+    for number in sorted(TASKS):
+        digest.update((REPO_ROOT / TASKS[number].filename).read_bytes())
+    digest.update(repr(sorted(library_versions().items())).encode())
+    mnist = os.environ.get("MNIST_PATH")
+    size = os.path.getsize(mnist) if mnist and os.path.isfile(mnist) else 0
+    digest.update(f"mnist {size}".encode())
+    digest.update(repr((spec.tasks, spec.keras_major, spec.seconds,
+                        spec.memory_mb)).encode())
+    return digest.hexdigest()[:16]
+
+
+def folder_files(folder: Path) -> list[Path]:
+    """The files a grading sees: regular top-level files, not too large."""
+    return [entry for entry in sorted(folder.iterdir())
+            if not entry.is_symlink() and entry.is_file()
+            and entry.stat().st_size <= MAX_COPIED_FILE]
+
+
+def pack(folder: Path) -> tuple[bytes, str]:
+    """The folder as zip bytes, and a digest of its files' names, modes and
+    bytes. The zip has fixed timestamps: the same files, the same bytes.
+    """
+    buffer, digest = io.BytesIO(), hashlib.sha256()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in folder_files(folder):
+            data = entry.read_bytes()
+            mode = entry.stat().st_mode & 0o777  # the file rules see it
+            digest.update(f"{entry.name}\0{mode:o}\0".encode() + data)
+            info = zipfile.ZipInfo(entry.name, date_time=(1980, 1, 1, 0, 0,
+                                                          0))
+            info.external_attr = mode << 16
+            archive.writestr(info, data, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue(), digest.hexdigest()[:16]
+
+
+def unpack(payload: bytes, target: Path) -> None:
+    """Writes the zip's top-level files, with their permission bits, into
+    ``target`` (nothing else)."""
+    target.mkdir(parents=True)
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        for info in archive.infolist():
+            name = info.filename
+            if "/" in name or "\\" in name or name in ("", ".", ".."):
+                continue
+            (target / name).write_bytes(archive.read(info))
+            os.chmod(target / name, (info.external_attr >> 16) & 0o777
+                     or 0o644)
+
+
+_machine_guard = threading.Lock()
+_prepared: set[tuple[str, JobSpec]] = set()
+
+
+def prepare_reference(spec: JobSpec, pool: ThreadPoolExecutor) -> None:
+    """Measures the reference once per machine (cached, under a file lock).
+
+    Every process on the machine that grades waits for the first one to
+    write the cache, then reads it; without a cache it is measured here.
+    """
+    options = spec.options()
+    key = (str(options.cache_dir), spec)
+    if options.cache_dir is None or key in _prepared:
+        return
+    options.cache_dir.mkdir(parents=True, exist_ok=True)
+    with _machine_guard, open(options.cache_dir / ".batch.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            reference_results([TASKS[n] for n in options.tasks],
+                              options.keras_major, options.limits,
+                              options.cache_dir, detect(options.sandbox),
+                              pool)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+        _prepared.add(key)
+
+
+def folder_status(report: Report) -> tuple[str, str]:
+    """The folder's status and, unless graded, the sentence that explains
+    it (the message of the check that reports the problem)."""
+    found = {n: WORKER_STATUS.get(s, "graded")
+             for n, s in report.extra.get("workers", {}).items()}
+    for status in STATUSES:
+        tasks = sorted(n for n, s in found.items() if s == status)
+        if tasks and status != "graded":
+            loads = report.find(int(tasks[0]), "loads")
+            return status, loads.message if loads else ""
+    return "graded", ""
+
+
+def failure(name: str, spec: JobSpec, digest: str, detail: str,
+            started: float) -> dict[str, Any]:
+    """The status dict of a folder the grader could not grade."""
+    return {"student": name, "status": "error", "detail": detail,
+            "hash": digest, "version": spec.version, "scores": {},
+            "score": 0.0, "max_score": 0.0, "results": [], "extra": {},
+            "text": f"Grading {name}\n\ngrader error: {detail}",
+            "gradescope": None, "seconds": time.monotonic() - started,
+            "host": socket.gethostname(), "pid": os.getpid()}
+
+
+def grade_job(name: str, payload: bytes, digest: str, spec: JobSpec,
+              pool: ThreadPoolExecutor | None = None) -> dict[str, Any]:
+    """Grades one folder sent as bytes; returns its status dict.
+
+    Runs wherever it is scheduled (this process, or a Dask worker): the
+    reference's measurements come from that machine's cache. Never raises.
+    """
+    started = time.monotonic()
+    try:
+        here = grader_version(spec)
+        if spec.version and here != spec.version:
+            return failure(name, spec, digest,
+                           f"{socket.gethostname()} runs another grader "
+                           f"(version {here}, batch {spec.version}): "
+                           "install the same grader, libraries and data",
+                           started)
+        own = pool is None
+        pool = pool or ThreadPoolExecutor(max_workers=max(1, spec.workers))
+        try:
+            prepare_reference(spec, pool)
+            with tempfile.TemporaryDirectory(prefix="ae-batch-") as tmp:
+                os.chmod(tmp, 0o700)  # no other user reads a submission
+                folder = Path(tmp) / "s"
+                unpack(payload, folder)
+                report = grade(folder, spec.options(), pool)
+        finally:
+            if own:
+                pool.shutdown()
+            real = str(folder.resolve())
+        report.submission = name
+        for result in report.results:
+            result.message = result.message.replace(real, name)
+        status, detail = folder_status(report)
+        scores = report.task_scores()
+        return {"student": name, "status": status, "detail": detail,
+                "hash": digest, "version": spec.version,
+                "scores": {str(n): list(scores.get(n, (0.0, 0.0)))
+                           for n in spec.tasks},
+                "score": report.score, "max_score": report.max_score,
+                "results": [asdict(r) for r in report.results],
+                "extra": report.extra, "text": report.text(TASK_FILES),
+                "gradescope": report.gradescope(),
+                "seconds": time.monotonic() - started,
+                "host": socket.gethostname(), "pid": os.getpid()}
+    except ReferenceError as error:
+        return failure(name, spec, digest, f"grader error: {error}", started)
+    except Exception as error:  # a job reports, it never raises
+        return failure(name, spec, digest,
+                       f"{type(error).__name__}: {error}", started)
