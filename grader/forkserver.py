@@ -96,6 +96,10 @@ def sweep(job: dict, level: str) -> int:
         if session == job["pid"] or (level == "uid" and uid == job["uid"]) \
                 or (level == "bwrap" and not _active):
             left.append(pid)
+    try:  # the worker itself, when it is stopped before it ends
+        os.killpg(job["pid"], signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
     for pid in left:
         try:
             os.kill(pid, signal.SIGKILL)
