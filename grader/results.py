@@ -73,11 +73,13 @@ class Report:
         for task in sorted(scores):
             got, total = scores[task]
             lines.append(f"\n{task_files[task]}  {got:g}/{total:g}")
+            for note in self.extra.get("task_notes", {}).get(str(task), []):
+                lines.append(f"  note: {note}")
             for r in (r for r in self.results if r.task == task):
                 points = f"{r.points:g}/{r.max_points:g}"
                 lines.append(f"  {SYMBOL[r.status]}  {r.title:<52} {points}")
                 if r.status != "passed" or r.message.startswith("note"):
-                    for line in r.message.splitlines()[:4]:
+                    for line in r.message.splitlines()[:6]:
                         if line:
                             lines.append(f"        {line}")
         versions = ", ".join(f"{k} {v}" for k, v in self.versions.items())
@@ -91,7 +93,7 @@ class Report:
         return {
             "score": self.score,
             "execution_time": round(self.seconds, 2),
-            "output": f"Graded with {self.versions}",
+            "output": self.summary(),
             "tests": [{
                 "name": f"Task {r.task}: {r.title}",
                 "score": r.points,
@@ -103,6 +105,14 @@ class Report:
             } for r in self.results],
             "extra_data": self.extra,
         }
+
+    def summary(self) -> str:
+        """The versions graded with, in words, and the notes per task."""
+        versions = ", ".join(f"{k} {v}" for k, v in self.versions.items())
+        lines = [f"Graded with {versions}"]
+        for task, notes in sorted(self.extra.get("task_notes", {}).items()):
+            lines += [f"task {task}: {note}" for note in notes]
+        return "\n".join(lines)
 
     def write_json(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from grader import file_rules
-from grader.checks import Check, Evidence, Verdict, checks_for
+from grader import file_rules, keras_versions
+from grader.checks import Check, Evidence, Verdict, causes, checks_for
 from grader.reference import default_cache_dir, library_versions, \
     reference_result
 from grader.results import CheckResult, Report
@@ -26,6 +26,10 @@ class Options:
     cache_dir: Path | None = field(default_factory=default_cache_dir)
     workers: int = 2
     fork_server: bool = True  # start workers by fork from a TF-loaded server
+    # The other Keras version: "info" grades the tasks that Keras itself
+    # failed under it too and says what they score there; "best" keeps the
+    # better score of every task; "off" grades one version only.
+    other_keras: str = "info"
 
 
 def worker_problem(task: Task, outcome: WorkerOutcome,
@@ -40,7 +44,7 @@ def worker_problem(task: Task, outcome: WorkerOutcome,
     noise = ("I0000", "W0000", "WARNING: All log messages", "To enable")
     lines = [line for line in outcome.output.strip().splitlines()
              if line.strip() and not line.startswith(noise)]
-    tail = lines[-1:] or [""]
+    tail = [causes.plain(line) for line in lines[-1:]] or [""]
     if outcome.returncode is not None and outcome.returncode < 0:
         return (f"{task.filename} crashed the grading process (signal "
                 f"{-outcome.returncode}; out of memory?) {tail[0][:200]}")
@@ -70,9 +74,10 @@ def evaluate(task: Task, evidence: Evidence) -> list[tuple[Check, Verdict]]:
         try:
             result = check.function(evidence)
         except Exception as exc:  # a check must never crash the grader
-            result = Verdict.fail(f"could not be checked ({type(exc).__name__}"
-                                  f": {exc}); the models' outputs are not "
-                                  "what the task describes")
+            result = Verdict.fail(
+                f"could not be checked ({type(exc).__name__}: "
+                f"{causes.shorten(str(exc))}); the models' outputs are not "
+                "what the task describes")
         evidence.verdicts[check.id] = result
         return result
 
@@ -137,16 +142,21 @@ def grade(submission: Path, options: Options,
                             server)
                 if (submission / task.filename).is_file() else None)
         report = Report(str(submission))
+        students_results: dict[int, dict | None] = {}
         for number in options.tasks:
             task = TASKS[number]
             student = students[number]
             outcome = student.result() if student else None
+            students_results[number] = outcome.result if outcome else None
             report.results += task_results(
                 task, submission, outcome, references[number].result(),
                 options.limits)
             if raw is not None:
                 raw[number] = (outcome.result if outcome else None,
                                references[number].result())
+        if options.other_keras != "off":
+            grade_other(submission, options, report, students_results, pool,
+                        mode, raw)
     finally:
         if own_pool:
             pool.shutdown()
@@ -154,9 +164,50 @@ def grade(submission: Path, options: Options,
             server.close()
     report.versions = {k: v for k, v in library_versions().items()
                        if k in ("python", "tensorflow")}
-    report.versions["keras"] = (
-        f"{library_versions()['tf-keras']} (Keras 2)"
-        if options.keras_major == 2 else
-        f"{library_versions()['keras']} (Keras 3)")
+    report.versions["keras"] = keras_words(options.keras_major)
+    if options.other_keras == "best":
+        second = keras_versions.other_major(options.keras_major)
+        report.versions["keras"] += (f" and {keras_words(second)}, the "
+                                     "better score per task")
     report.seconds = time.monotonic() - started
     return report
+
+
+def keras_words(keras_major: int) -> str:
+    """The Keras version in words, e.g. '3.15.1 (Keras 3)'."""
+    versions = library_versions()
+    return (f"{versions['tf-keras']} (Keras 2)" if keras_major == 2 else
+            f"{versions['keras']} (Keras 3)")
+
+
+def grade_other(submission: Path, options: Options, report: Report,
+                students: dict[int, dict | None], pool: ThreadPoolExecutor,
+                mode: str, raw: dict[int, tuple[dict | None, dict]] | None
+                ) -> None:
+    """Grades the tasks ``keras_versions`` picks under the other Keras
+    version and merges what they score there into ``report``."""
+    tasks = keras_versions.tasks_to_regrade(report, students,
+                                            options.other_keras)
+    other, problem = None, None
+    other_raw: dict[int, tuple[dict | None, dict]] = {}
+    if tasks:
+        best = options.other_keras == "best"
+        other_options = replace(
+            options, tasks=tasks, other_keras="off",
+            keras_major=keras_versions.other_major(options.keras_major))
+        try:
+            other = grade(submission, other_options, pool,
+                          mode=mode if best else "grade",
+                          raw=other_raw if best and raw is not None
+                          else None)
+        except Exception as exc:  # the other version is information only
+            problem = (f"grading under Keras {other_options.keras_major} "
+                       f"failed: {type(exc).__name__}: {exc}")
+    before = report.task_scores()
+    keras_versions.merge(report, other, options.keras_major,
+                         options.other_keras, tasks, problem)
+    if raw is not None:  # the compare page shows the version kept
+        after = report.task_scores()
+        for number in other_raw:
+            if after[number] != before[number]:
+                raw[number] = other_raw[number]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.checks.base import Evidence, Verdict, check
-from grader.checks.loading import describe_error
+from grader.checks.loading import error_feedback
 from grader.checks.numbers import (LOSS_RTOL, TRAINING_RTOL,
                                    VAE_TRAINING_RTOL, close, max_diff,
                                    step_verdict)
@@ -91,8 +91,8 @@ def loss(ev: Evidence) -> Verdict:
                 return Verdict.fail("auto is not compiled with a loss: "
                                     "auto.compile(optimizer='adam', "
                                     "loss='binary_crossentropy')")
-            return Verdict.fail(f"training auto on a batch raised "
-                                f"{describe_error(error)}")
+            return Verdict.fail(error_feedback(error, "train",
+                                               argset.call()))
         mine, expected = s["train_loss"], r["train_loss"]
         if np.isclose(mine, expected, rtol=LOSS_RTOL):
             continue
@@ -130,8 +130,8 @@ def seeded_training(ev: Evidence) -> Verdict:
     ref = ev.reference.get("training", {})
     call = f"autoencoder{tuple(ev.task.train_args)!r}"
     if mine.get("error"):
-        return Verdict.fail(f"training {call} for 2 epochs failed: "
-                            + describe_error(mine["error"]))
+        return Verdict.fail(error_feedback(mine["error"], "training",
+                                           call))
     rtol = VAE_TRAINING_RTOL if ev.task.kind == "vae" else TRAINING_RTOL
     source = ev.reference.get("data_source", "")
     for key in ("loss", "val_loss"):

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 
 from grader.checks.base import Evidence, Side, Verdict, check
-from grader.checks.loading import describe_error
+from grader.checks.loading import error_feedback
 from grader.checks.numbers import LOSS_RTOL, close, step_verdict
 
 SE_BANDS = 6  # statistics pass within 6 standard errors (seeded: no flakes)
@@ -170,8 +170,8 @@ def loss_verdict(ev: Evidence, part: str) -> Verdict:
     for argset, s, r in ev.pairs():
         error = s.get("train_error") or (s.get("loss_kl") or {}).get("error")
         if error:
-            return Verdict.fail("training auto on a batch raised "
-                                + describe_error(error))
+            return Verdict.fail(error_feedback(error, "train",
+                                               argset.call()))
         pairs = [(s["loss_var0"]["loss"], r["loss_var0"]["loss"]),
                  (s["loss_kl"]["loss"], r["loss_kl"]["loss"])]
         if all(np.isclose(a, b, rtol=LOSS_RTOL) for a, b in pairs):
