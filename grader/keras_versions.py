@@ -93,11 +93,24 @@ def first_failure(report: Report, number: int) -> CheckResult | None:
                  and r.status == "failed" and r.check not in rules), None)
 
 
+def written_for(task: Task, result: dict | None) -> int | None:
+    """The Keras version a known cause of the task's errors says its code
+    was written for, if any."""
+    for error, stage in raised_errors(task, result):
+        code = causes.keras_code(error, stage)
+        if code is not None:
+            return code
+    return None
+
+
 def cross_line(primary: int, other: int, got: float, total: float,
-               has_fix: bool) -> str:
-    """The one line for a file that scores more under the other version."""
-    line = (f"under Keras {other} this file scores {got:g}/{total:g}: it is "
-            f"Keras {other} code")
+               has_fix: bool, other_code: bool) -> str:
+    """The one line for a file that scores more under the other version;
+    ``other_code``: it is code for the other version (a known cause says
+    so, or it scores full marks there)."""
+    line = (f"under Keras {other} this file scores {got:g}/{total:g}: "
+            + (f"it is Keras {other} code" if other_code else
+               f"it gets further under Keras {other}"))
     if has_fix:
         return line + (f"; see the fix above to make it run under Keras "
                        f"{primary}")
@@ -106,9 +119,11 @@ def cross_line(primary: int, other: int, got: float, total: float,
 
 
 def merge(report: Report, other: Report | None, primary: int, mode: str,
-          tasks: list[int], problem: str | None = None) -> None:
+          tasks: list[int], students: dict[int, dict | None],
+          problem: str | None = None) -> None:
     """Adds the other version's scores to ``report`` (and, with ``best``,
-    keeps its results where they score higher)."""
+    keeps its results where they score higher); ``students`` are the
+    workers' results under ``primary``."""
     second = other_major(primary)
     facts: dict[str, Any] = {"graded": primary, "mode": mode,
                              "other": second, "tasks": {}}
@@ -129,7 +144,10 @@ def merge(report: Report, other: Report | None, primary: int, mode: str,
             continue
         failure = first_failure(report, number)
         has_fix = failure is not None and "\nfix: " in failure.message
-        line = cross_line(primary, second, other_got, total, has_fix)
+        other_code = other_got >= total or written_for(
+            TASKS[number], students.get(number)) == second
+        line = cross_line(primary, second, other_got, total, has_fix,
+                          other_code)
         entry["line"] = line
         if mode == "best":
             entry["scored_under"] = second

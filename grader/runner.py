@@ -205,7 +205,7 @@ def grade_other(submission: Path, options: Options, report: Report,
                        f"failed: {type(exc).__name__}: {exc}")
     before = report.task_scores()
     keras_versions.merge(report, other, options.keras_major,
-                         options.other_keras, tasks, problem)
+                         options.other_keras, tasks, students, problem)
     if raw is not None:  # the compare page shows the version kept
         after = report.task_scores()
         for number in other_raw:

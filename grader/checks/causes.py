@@ -28,14 +28,26 @@ def plain(text: str) -> str:
     return CONTROL.sub("", ANSI.sub("", str(text)))
 
 
+def cut_off_dump(sentence: str) -> bool:
+    """A sentence that is the start of a dump of values (a tensor's repr
+    cut where its numbers began)."""
+    return "<tf.Tensor" in sentence or sentence.rstrip().endswith(
+        ("=", "[", "(", "{", ","))
+
+
 def shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:
     """One line of at most about ``limit`` characters, cut after a whole
-    sentence; a first sentence longer than that is cut before a word."""
-    text = " ".join(plain(text).split())
+    sentence; a first sentence longer than that is cut before a word. A
+    trailing dump of values is left out."""
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z`'\"(\[])",
+                         " ".join(plain(text).split()))
+    while len(sentences) > 1 and cut_off_dump(sentences[-1]):
+        sentences.pop()
+    text = " ".join(sentences)
     if len(text) <= limit:
         return text
     kept = ""
-    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z`'\"(])", text):
+    for sentence in sentences:
         if len(kept) + len(sentence) + 1 > limit:
             break
         kept = f"{kept} {sentence}".strip()
@@ -116,8 +128,10 @@ def _when(condition: bool, **fields: str) -> dict | None:
 KERAS_TENSOR = (r"KerasTensor cannot be used as input to a TensorFlow "
                 r"function", r"A KerasTensor is symbolic")
 KERAS2_SYMBOLIC = (r"Keras symbolic (tensors|inputs)",
-                   r"intermediate Keras symbolic input/output",
-                   r"symbolic Keras input/output")
+                   r"intermediate (TF-)?Keras symbolic input/output",
+                   r"symbolic (TF-)?Keras input/output")
+INPUT_COUNT = (r"expects (\d+) (?:named )?input\(s\).*?received (\d+) "
+               r"input tensors")
 
 
 def keras_tensor_loss(f: Failure) -> dict | None:
@@ -138,14 +152,14 @@ def keras2_symbolic_loss(f: Failure) -> dict | None:
 
 
 def decoder_fed_three(f: Failure) -> dict | None:
-    found = f.says(r"expects (\d+) input\(s\).*received (\d+) input tensors")
+    found = f.says(INPUT_COUNT)
     if found and found.group(1) == "1" and found.group(2) == "3":
         return {}
     return None
 
 
 def wrong_input_count(f: Failure) -> dict | None:
-    found = f.says(r"expects (\d+) input\(s\).*received (\d+) input tensors")
+    found = f.says(INPUT_COUNT)
     if found:
         return {"takes": found.group(1), "got": found.group(2)}
     return None
@@ -247,9 +261,10 @@ CAUSES: tuple[Cause, ...] = (
           keras_code=2),
     Cause("keras-tensor", keras_tensor,
           "a keras.backend (or TensorFlow) function was applied to the "
-          "model's symbolic tensors outside a layer (line: {line}); that is "
-          "Keras 2 code: under Keras 3 the tensors of a model being built "
-          "are placeholders (KerasTensors) that only Keras layers can take",
+          "model's symbolic tensors outside a layer (line: {line}), e.g. to "
+          "draw z or to compute a KL term for auto.add_loss; that is Keras "
+          "2 code: under Keras 3 the tensors of a model being built are "
+          "placeholders (KerasTensors) that only Keras layers can take",
           LAYER_FIX + "; or build the value from keras.layers", keras_code=2),
     Cause("keras2-symbolic", keras2_symbolic_loss,
           "a loss function or add_loss uses tensors of the model (such as "
@@ -339,6 +354,10 @@ def recognise(error: dict, stage: str | None = None
     return None
 
 
+FRAMING = ("Exception encountered when calling", "Call arguments received",
+           "Arguments received")
+
+
 def describe(error: dict) -> str:
     """'Type: message (line N: code)', the message shortened and plain."""
     where = error.get("where") or {}
@@ -346,8 +365,16 @@ def describe(error: dict) -> str:
     if where.get("line"):
         location = (f" (line {where['line']}: "
                     f"{shorten(where.get('code', ''), 120)})")
-    message = shorten(error.get("message", ""))
-    return f"{plain(error.get('type', ''))}: {message}{location}"
+    message = plain(error.get("message", "")).strip()
+    if message.startswith(FRAMING) or not message:
+        # Keras wraps the cause: show the detail's first telling line.
+        lines = [line.strip() for line in plain(
+            error.get("detail", "")).splitlines() if line.strip()]
+        message = next((line for line in lines
+                        if not line.startswith(FRAMING + ("•",))), message)
+    message = shorten(message)
+    kind = plain(error.get("type", ""))
+    return f"{kind}: {message}{location}" if message else kind + location
 
 
 def feedback(error: dict, doing: str, stage: str | None = None) -> str:

@@ -47,11 +47,13 @@ def optimizer(ev: Evidence) -> Verdict:
         name = info.get("optimizer")
         if name is None:
             return Verdict.fail(
-                "auto is not compiled: call auto.compile(optimizer='adam', "
-                "loss=...) before returning it")
+                f"for {argset.call()} auto is not compiled (it has no "
+                "optimizer): call auto.compile(optimizer='adam', loss=...) "
+                "before returning it")
         if name != "Adam":
-            return Verdict.fail(f"auto is compiled with {name}; the task "
-                                "asks for Adam (optimizer='adam')")
+            return Verdict.fail(f"for {argset.call()} auto is compiled with "
+                                f"{name}; the task asks for Adam "
+                                "(optimizer='adam')")
         expected = r.get("compile", {})
         for key in ("learning_rate", "beta_1", "beta_2", "epsilon"):
             mine, ref = info.get(key), expected.get(key)
@@ -88,8 +90,9 @@ def loss(ev: Evidence) -> Verdict:
         if s.get("train_error"):
             error = s["train_error"]
             if "compile" in error.get("message", "").lower():
-                return Verdict.fail("auto is not compiled with a loss: "
-                                    "auto.compile(optimizer='adam', "
+                return Verdict.fail(f"for {argset.call()} auto is not "
+                                    "compiled with a loss: auto.compile("
+                                    "optimizer='adam', "
                                     "loss='binary_crossentropy')")
             return Verdict.fail(error_feedback(error, "train",
                                                argset.call()))
@@ -147,7 +150,8 @@ def seeded_training(ev: Evidence) -> Verdict:
         if len(a) == len(b) and np.all(np.isfinite(a)):
             return Verdict.ok()
         return Verdict.fail(f"after 2 seeded epochs of {call} the encoder's "
-                            f"outputs are not finite: {a}")
+                            f"outputs are not finite (found {a}), expected "
+                            "finite numbers")
     if len(a) != len(b) or not np.isclose(a[index], b[index],
                                           rtol=rtol["encoded"], atol=0.02):
         shown = a[index] if len(a) > index else "missing"
