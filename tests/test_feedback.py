@@ -251,3 +251,45 @@ def test_compare_page_leads_with_what_is_wrong(graded, tmp_path):
     assert any(line.strip().startswith("cause: the decoder takes one input")
                for line in lines)
     assert lines[-1].startswith("  encoder: ")
+
+
+KERAS_TENSOR = ("A KerasTensor cannot be used as input to a TensorFlow "
+                "function. A KerasTensor is a symbolic placeholder for a "
+                "shape and dtype.")
+
+
+@pytest.mark.parametrize(("error", "stage", "expected"), [
+    ({"type": "ValueError", "message": KERAS_TENSOR,
+      "where": {"line": 40, "code": "auto.add_loss(K.mean(kl))",
+                "function": "autoencoder"}}, "build",
+     "keras-tensor-add-loss"),
+    ({"type": "ValueError", "message": KERAS_TENSOR,
+      "where": {"line": 12, "code": "kl = K.sum(K.exp(log_var))",
+                "function": "vae_loss"}}, "build", "keras-tensor-loss"),
+    ({"type": "ValueError", "message": KERAS_TENSOR}, "build",
+     "keras-tensor"),
+    ({"type": "ValueError", "message": 'Layer "functional_3" expects 2 '
+      "input(s), but it received 1 input tensors."}, "build",
+     "wrong-input-count"),
+    ({"type": "ValueError", "message": "Unrecognized keyword arguments "
+      "passed to Dense: {'init': 'uniform'}"}, "build", "unknown-keyword"),
+    ({"type": "IndexError", "message": "list index out of range",
+      "raised_in": "student"}, "build", "index-past-end"),
+    ({"type": "IndexError", "message": "list index out of range",
+      "raised_in": "library"}, "build", None),
+    ({"type": "SystemExit", "message": "sys.exit(0) was called"}, "import",
+     "exits"),
+    ({"type": "MemoryError", "message": ""}, "build", "out-of-memory"),
+    ({"type": "NotImplementedError", "message": "\x1b[1mWe could not "
+      "automatically infer the shape of the Lambda's output.\x1b[0m"},
+     "build", "lambda-output-shape"),
+    ({"type": "ZeroDivisionError", "message": "division by zero"}, "build",
+     None),
+], ids=lambda value: value if isinstance(value, str) else None)
+def test_recognisers(error, stage, expected):
+    found = causes.recognise(error, stage)
+    assert (found[0].id if found else None) == expected
+    text = causes.feedback(error, causes.doing(stage, "autoencoder(1, [], 1)"),
+                           stage)
+    assert not ESCAPE.search(text)
+    assert ("\ncause: " in text) == (expected is not None)
