@@ -118,6 +118,15 @@ def cross_line(primary: int, other: int, got: float, total: float,
                    f"{primary}")
 
 
+def why_not(failure: CheckResult | None) -> str:
+    """': <the cause and the fix>' of a failure (else its first line)."""
+    if failure is None:
+        return ""
+    lines = failure.message.splitlines()
+    known = [line for line in lines if line.startswith(("cause: ", "fix: "))]
+    return ": " + causes.shorten(" ".join(known or lines[:1]), 600)
+
+
 def merge(report: Report, other: Report | None, primary: int, mode: str,
           tasks: list[int], students: dict[int, dict | None],
           problem: str | None = None) -> None:
@@ -154,14 +163,10 @@ def merge(report: Report, other: Report | None, primary: int, mode: str,
             report.results = [r for r in report.results
                               if r.task != number] + [
                 r for r in other.results if r.task == number]
-            why = ""
-            if failure is not None:
-                why = ": " + causes.shorten(" ".join(
-                    line for line in failure.message.splitlines()
-                    if not line.startswith("fix: ")), 400)
-            notes.setdefault(str(number), []).append(
-                f"scored under Keras {second} (--keras best); under Keras "
-                f"{primary} this file scores {got:g}/{total:g}{why}")
+            entry["line"] = (f"scored under Keras {second} (--keras best); "
+                             f"under Keras {primary} this file scores "
+                             f"{got:g}/{total:g}" + why_not(failure))
+            notes.setdefault(str(number), []).append(entry["line"])
         elif failure is not None:
             failure.message += "\n" + line
         else:

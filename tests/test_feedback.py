@@ -181,7 +181,8 @@ def test_keras_best_keeps_the_better_score_and_says_which(graded):
     text = best.text(FILES)
     got_3, total = under_3.task_scores()[3]
     assert (f"note: scored under Keras 2 (--keras best); under Keras 3 this "
-            f"file scores {got_3:g}/{total:g}: building the models") in text
+            f"file scores {got_3:g}/{total:g}: cause: a keras.backend") in text
+    assert facts["tasks"]["3"]["line"] in text
     assert "the better score per task" in text
     gradescope = best.gradescope()
     assert gradescope["score"] == under_2.score
