@@ -224,6 +224,7 @@ def image_tag(figure: tuple[str, int, int], alt: str) -> str:
 
 
 def error_box(what: str, error: dict | None) -> str:
+    """A student's error on the page, with its cause and fix if known."""
     if not error:
         return f"<p class='error'>{html.escape(what)}: not available</p>"
     text = causes.feedback(error, what, error.get("stage"))
@@ -318,8 +319,8 @@ def task_section(task: Task, report: Report, student: dict | None,
     lines = [f"{task.filename}: {got:g}/{total:g}"
              + ("" if wrong else "; every check passed")]
     for item in wrong:
-        first, *rest = item.splitlines()
-        lines.append(f"  - {first}")
+        head, *rest = item.splitlines()
+        lines.append(f"  - {head}")
         lines += [f"    {line}" for line in rest if line]
     lines.append("  " + "; ".join(verdicts))
     summary = "\n".join(lines)

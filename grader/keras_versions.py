@@ -24,6 +24,7 @@ NOT_VERSION_SPECIFIC = ("SystemExit", "MemoryError", "BdbQuit",
 
 
 def other_major(keras_major: int) -> int:
+    """The other Keras major version (2 for 3, 3 for 2)."""
     return 3 if keras_major == 2 else 2
 
 

@@ -71,6 +71,7 @@ class Failure:
 
     @classmethod
     def of(cls, error: dict, stage: str | None = None) -> "Failure":
+        """The failure an error dict describes, at ``stage``."""
         where = error.get("where") or {}
         chain = error.get("chain") or []
         parts = [error.get("message", ""), error.get("detail", "")]
@@ -94,6 +95,7 @@ class Failure:
 
     @property
     def training(self) -> bool:
+        """Did it happen while training (a step or the seeded run)?"""
         return self.stage in ("train", "training")
 
 
@@ -113,6 +115,7 @@ class Cause:
     keras_code: int | None = None
 
     def explain(self, failure: Failure) -> str | None:
+        """The 'cause: ... / fix: ...' lines, if this cause matches."""
         fields = self.recognise(failure)
         if fields is None:
             return None
@@ -122,6 +125,7 @@ class Cause:
 
 
 def _when(condition: bool, **fields: str) -> dict | None:
+    """The fields when ``condition`` holds, else None."""
     return fields if condition else None
 
 
@@ -135,23 +139,27 @@ INPUT_COUNT = (r"expects (\d+) (?:named )?input\(s\).*?received (\d+) "
 
 
 def keras_tensor_loss(f: Failure) -> dict | None:
-    return _when(bool(f.says(*KERAS_TENSOR) and (
-        f.training or f.function not in ("", "autoencoder"))))
+    """A KerasTensor met while training: the loss function used one."""
+    return _when(bool(f.says(*KERAS_TENSOR)) and f.training)
 
 
 def keras_tensor_add_loss(f: Failure) -> dict | None:
+    """A KerasTensor met on a line that calls add_loss."""
     return _when(bool(f.says(*KERAS_TENSOR) and "add_loss" in f.code))
 
 
 def keras_tensor(f: Failure) -> dict | None:
+    """A KerasTensor given to a TensorFlow function."""
     return _when(bool(f.says(*KERAS_TENSOR)))
 
 
 def keras2_symbolic_loss(f: Failure) -> dict | None:
+    """Keras 2's words for a symbolic tensor used eagerly."""
     return _when(bool(f.says(*KERAS2_SYMBOLIC)))
 
 
 def decoder_fed_three(f: Failure) -> dict | None:
+    """A one-input model called with three tensors."""
     found = f.says(INPUT_COUNT)
     if found and found.group(1) == "1" and found.group(2) == "3":
         return {}
@@ -159,6 +167,7 @@ def decoder_fed_three(f: Failure) -> dict | None:
 
 
 def wrong_input_count(f: Failure) -> dict | None:
+    """A model called with a number of tensors it does not take."""
     found = f.says(INPUT_COUNT)
     if found:
         return {"takes": found.group(1), "got": found.group(2)}
@@ -166,11 +175,13 @@ def wrong_input_count(f: Failure) -> dict | None:
 
 
 def shape_not_tuple(f: Failure) -> dict | None:
+    """A number where Keras 3 wants a shape tuple."""
     found = f.says(r"Cannot convert '(\d+)' to a shape")
     return _when(bool(found), value=found.group(1) if found else "")
 
 
 def lambda_output_shape(f: Failure) -> dict | None:
+    """Keras 3 could not run a Lambda's function symbolically."""
     if not f.says(r"could not automatically infer the shape of the "
                   r"Lambda's output"):
         return None
@@ -184,21 +195,25 @@ def lambda_output_shape(f: Failure) -> dict | None:
 
 
 def none_in_shape(f: Failure) -> dict | None:
+    """A shape with the unknown batch size (None) in it."""
     return _when(bool(f.says(r"Failed to convert elements of \(None",
                              r"partially known TensorShape",
                              r"None values not supported")))
 
 
 def debugger_left_in(f: Failure) -> dict | None:
+    """The debugger quit for want of input."""
     return _when(f.type == "BdbQuit")
 
 
 def loss_indexes_prediction(f: Failure) -> dict | None:
+    """A loss between tensors of different ranks."""
     return _when(bool(f.says(r"Arguments `?target`? and `?output`? must "
                              r"have the same rank")))
 
 
 def loop_variable_unbound(f: Failure) -> dict | None:
+    """A variable read before any assignment ran."""
     found = f.says(r"cannot access local variable '(\w+)'",
                    r"local variable '(\w+)' referenced before assignment")
     if f.type == "UnboundLocalError" and found:
@@ -207,11 +222,13 @@ def loop_variable_unbound(f: Failure) -> dict | None:
 
 
 def optimizer_lr(f: Failure) -> dict | None:
+    """Keras 2's lr argument of an optimizer."""
     return _when(bool(f.says(r"Argument\(s\) not recognized: \{'lr'",
                              r"unexpected keyword argument 'lr'")))
 
 
 def unknown_keyword(f: Failure) -> dict | None:
+    """A keyword argument the layer or function does not take."""
     found = f.says(r"Unrecognized keyword arguments? (?:passed to )?"
                    r"(\w+)?:? ?(\{[^}]*\}|\[[^]]*\])",
                    r"Argument\(s\) not recognized: (\w*)(\{[^}]*\})",
@@ -222,15 +239,18 @@ def unknown_keyword(f: Failure) -> dict | None:
 
 
 def index_past_end(f: Failure) -> dict | None:
+    """The student's own code indexed past the end of a list."""
     return _when(f.type == "IndexError" and f.raised_in == "student"
                  and bool(f.says(r"list index out of range")))
 
 
 def exits(f: Failure) -> dict | None:
+    """The file called exit() or sys.exit()."""
     return _when(f.type == "SystemExit")
 
 
 def out_of_memory(f: Failure) -> dict | None:
+    """Memory ran out."""
     return _when(f.type == "MemoryError" or bool(
         f.says(r"OOM when allocating", r"ResourceExhaustedError")))
 
