@@ -76,8 +76,8 @@ def cause(cause_id: str) -> causes.Cause:
 
 
 def fixed_part(template: str) -> str:
-    """The words of a cause's text before its first {field}."""
-    return template.split("{", 1)[0].strip()
+    """The longest run of a cause's text between its {fields}."""
+    return max(re.split(r"\{\w+\}", template), key=len).strip()
 
 
 CASES = [(name, int(version)) for name, entry in sorted(MANIFEST.items())
@@ -105,9 +105,10 @@ def test_known_cause_is_explained(graded, name, version):
     result = report.find(task, expected["check"])
     assert result.status == "failed", (result.status, result.message)
     known = cause(expected["cause"])
-    assert "\ncause: " + fixed_part(known.why) in result.message, \
-        result.message
-    assert "\nfix: " + fixed_part(known.fix) in result.message
+    cause_line = next(line for line in result.message.splitlines()
+                      if line.startswith("cause: "))
+    assert fixed_part(known.why) in cause_line, result.message
+    assert "\nfix: " + known.fix.split("{", 1)[0] in result.message
     assert expected["words"] in result.message
     # The student's line and what the grader was doing come first.
     first = result.message.splitlines()[0]
