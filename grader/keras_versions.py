@@ -15,10 +15,10 @@ from __future__ import annotations
 from typing import Any
 
 from grader.checks import causes
+from grader.file_rules import RULES
 from grader.results import CheckResult, Report
 from grader.tasks import TASKS, Task
 
-MODES = ("info", "best", "off")
 NOT_VERSION_SPECIFIC = ("SystemExit", "MemoryError", "BdbQuit",
                         "KeyboardInterrupt", "SyntaxError", "MissingFunction")
 
@@ -87,8 +87,6 @@ def tasks_to_regrade(report: Report, students: dict[int, dict | None],
 
 def first_failure(report: Report, number: int) -> CheckResult | None:
     """The task's first failed model check (file rules left out)."""
-    from grader.file_rules import RULES
-
     rules = {rule_id for rule_id, _, _ in RULES}
     return next((r for r in report.results if r.task == number
                  and r.status == "failed" and r.check not in rules), None)
