@@ -60,24 +60,31 @@ def role_of(row: dict, input_shape: list) -> str:
 
 
 def failure_hint(ev: Evidence, argset, error: dict) -> str:
-    """A likely cause of a build or call failure, where one is known."""
+    """A likely cause of a build or call failure, where one is known, as
+    'cause: ...' and 'fix: ...' lines."""
     course = ev.task.course_args
     course_ok = any(a.args == course and not s.error
                     for a, s, _ in ev.pairs())
     if argset.args != course and course_ok:
-        return ("\nthe models work for the course's arguments "
+        return ("\ncause: the models work for the course's arguments "
                 f"autoencoder{tuple(course)!r} but not for these: are sizes "
-                "hard-coded?")
+                "hard-coded?\nfix: take every size from the arguments "
+                f"({', '.join(ev.task.params)})")
     if "incompatible" in error.get("message", "") and \
             error.get("stage") == "call decoder":
-        return (f"\nthe decoder must take inputs of shape latent_dims "
-                f"({argset.args[2]!r}): is latent_dims used for the latent "
-                "layer and the decoder's input?")
+        return (f"\ncause: the decoder must take inputs of shape "
+                f"latent_dims ({argset.args[2]!r}): is latent_dims used for "
+                "the latent layer and the decoder's input?\nfix: build the "
+                "encoder's last layer and the decoder's keras.Input from "
+                "latent_dims")
     if "incompatible" in error.get("message", "") and \
             error.get("stage") in ("build", "call auto"):
-        return ("\nthe encoder's output does not fit the decoder's input "
-                "(latent_dims): check the encoder's layers (pooling, "
-                "padding) and that the decoder's input uses latent_dims")
+        return ("\ncause: the encoder's output does not fit the decoder's "
+                "input (latent_dims): check the encoder's layers (pooling, "
+                "padding) and that the decoder's input uses latent_dims"
+                "\nfix: make the encoder's output shape latent_dims, e.g. "
+                "a 2x2 pooling with padding='same' after each convolution "
+                "(28 -> 14 -> 7 -> 4)")
     return ""
 
 
