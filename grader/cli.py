@@ -21,9 +21,14 @@ from grader.tasks import TASKS, parse_tasks
 def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tasks", metavar="0,3",
                         help="grade only these tasks (default: all)")
-    parser.add_argument("--keras", choices=("2", "3"), default="3",
+    parser.add_argument("--keras", choices=("2", "3", "best"), default="3",
                         help="run submissions under Keras 2 (tf-keras) or "
-                             "Keras 3 (default)")
+                             "Keras 3 (default); best: under both, keeping "
+                             "the better score of each task")
+    parser.add_argument("--no-other-keras", action="store_true",
+                        help="do not grade a task that Keras failed under "
+                             "the other Keras version too (by default its "
+                             "score there is shown, for information)")
     parser.add_argument("--timeout", type=float, default=180.0,
                         metavar="S", help="wall-clock limit per task file "
                                           "(default 180 s)")
@@ -47,8 +52,14 @@ def add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def options_from(args: argparse.Namespace) -> Options:
+    best = args.keras == "best"
+    if best and args.no_other_keras:
+        raise ValueError("--keras best grades under both versions: it "
+                         "cannot be combined with --no-other-keras")
     options = Options(tasks=parse_tasks(args.tasks),
-                      keras_major=int(args.keras),
+                      keras_major=3 if best else int(args.keras),
+                      other_keras="best" if best else
+                      "off" if args.no_other_keras else "info",
                       limits=Limits(args.timeout, args.memory),
                       workers=args.workers,
                       fork_server=not args.no_fork_server,

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
+from grader.checks import causes
+from grader.checks.causes import plain
 from grader.checks.structure import compare_rows, structural
 from grader.layers import Row, effective_rows
-from grader.results import Report
+from grader.results import SYMBOL, Report
 from grader.runner import grade
 from grader.tasks import TASKS, Task
 
@@ -195,7 +197,10 @@ td, th { border: 1px solid #ccc; padding: 2px 6px; text-align: left; }
 tr.diff td { background: #fde2e2; }
 .passed { color: #17702f; } .failed { color: #b3261e; }
 .skipped { color: #777; } .warning { color: #a86400; }
-.error { background: #fff3cd; border: 1px solid #e0c36c; padding: .5em; }
+.error { background: #fff3cd; border: 1px solid #e0c36c; padding: .5em;
+         white-space: pre-wrap; }
+.wrong { background: #fde2e2; border: 1px solid #e0a0a0; padding: .5em; }
+.wrong li { margin: .3em 0; white-space: pre-wrap; }
 .verdict { font-weight: bold; }
 """
 
@@ -219,13 +224,29 @@ def image_tag(figure: tuple[str, int, int], alt: str) -> str:
 
 
 def error_box(what: str, error: dict | None) -> str:
+    """A student's error on the page, with its cause and fix if known."""
     if not error:
         return f"<p class='error'>{html.escape(what)}: not available</p>"
-    message = f"{error.get('type', '')}: {error.get('message', '')}"
-    where = error.get("where") or {}
-    if where.get("line"):
-        message += f" (line {where['line']}: {where.get('code', '')})"
-    return f"<p class='error'>{html.escape(what)}: {html.escape(message)}</p>"
+    text = causes.feedback(error, what, error.get("stage"))
+    return f"<p class='error'>{html.escape(text)}</p>"
+
+
+def wrong_items(task: Task, report: Report) -> list[str]:
+    """What is wrong with a task, most telling first: the notes (another
+    Keras version), then each failed check's and warning's feedback."""
+    notes = report.extra.get("task_notes", {}).get(str(task.number), [])
+    items = [f"note: {plain(note)}" for note in notes]
+    for r in report.results:
+        if r.task == task.number and r.status in ("failed", "warning"):
+            items.append(f"{r.title} ({SYMBOL[r.status]}): "
+                         f"{plain(r.message)}")
+    return items
+
+
+def versions_in_words(report: Report) -> str:
+    """'python 3.11.7, tensorflow 2.21.0, keras 3.15.1 (Keras 3)'."""
+    return ", ".join(f"{name} {version}"
+                     for name, version in report.versions.items())
 
 
 def task_section(task: Task, report: Report, student: dict | None,
@@ -235,6 +256,13 @@ def task_section(task: Task, report: Report, student: dict | None,
     got = sum(r.points for r in results)
     total = sum(r.max_points for r in results)
     parts = [f"<h2>{task.filename} — {got:g}/{total:g}</h2>"]
+    wrong = wrong_items(task, report)
+    if wrong:
+        parts.append("<div class='wrong'><h3>What is wrong</h3><ul>"
+                     + "".join(f"<li>{html.escape(item)}</li>"
+                               for item in wrong) + "</ul></div>")
+    else:
+        parts.append("<p class='passed'>Every check passed.</p>")
     first = (student or {}).get("argsets", [{}])[0] if student else {}
     ref_first = reference["argsets"][0]
     parts.append(f"<h3>Layers for {html.escape(task.argsets[0].call())}</h3>")
@@ -258,7 +286,7 @@ def task_section(task: Task, report: Report, student: dict | None,
         parts.append(f"<tr><td>{html.escape(r.title)}</td>"
                      f"<td class='{r.status}'>{r.status}</td>"
                      f"<td>{r.points:g}/{r.max_points:g}</td>"
-                     f"<td>{html.escape(r.message)}</td></tr>")
+                     f"<td>{html.escape(plain(r.message))}</td></tr>")
     parts.append("</table>")
     mine = (student or {}).get("compare") or {}
     ref = reference.get("compare") or {}
@@ -288,8 +316,14 @@ def task_section(task: Task, report: Report, student: dict | None,
                                "latent means coloured by label"))
         parts.append(image_tag(grid_figure(mine, ref),
                                "decoded latent grid"))
-    summary = (f"{task.filename}: {got:g}/{total:g}; "
-               + "; ".join(verdicts))
+    lines = [f"{task.filename}: {got:g}/{total:g}"
+             + ("" if wrong else "; every check passed")]
+    for item in wrong:
+        head, *rest = item.splitlines()
+        lines.append(f"  - {head}")
+        lines += [f"    {line}" for line in rest if line]
+    lines.append("  " + "; ".join(verdicts))
+    summary = "\n".join(lines)
     return "\n".join(parts), summary
 
 
@@ -307,8 +341,8 @@ def write_report(report: Report, raw: dict[int, tuple[dict | None, dict]],
             f"<title>Comparison: {html.escape(report.submission)}</title>"
             f"<style>{CSS}</style></head><body>"
             f"<h1>{html.escape(report.submission)} vs the reference</h1>"
-            f"<p>Score {report.score:g}/{report.max_score:g}; "
-            f"{html.escape(str(report.versions))}</p>"
+            f"<p>Score {report.score:g}/{report.max_score:g}; graded "
+            f"with {html.escape(versions_in_words(report))}</p>"
             + "\n".join(sections) + LOAD_CHECK + "</body></html>\n")
     out.mkdir(parents=True, exist_ok=True)
     path = out / "index.html"

@@ -25,8 +25,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "reference solutions)")
     group.addoption("--tasks", default=None, help="grade only these tasks, "
                                                   "e.g. 0,3")
-    group.addoption("--keras", default="3", choices=("2", "3"),
-                    help="Keras major version for the submission")
+    group.addoption("--keras", default="3", choices=("2", "3", "best"),
+                    help="Keras major version for the submission (best: "
+                         "both, the better score per task)")
     group.addoption("--grader-timeout", type=float, default=180.0,
                     help="wall-clock limit per task file, in seconds")
 
@@ -37,8 +38,10 @@ def graded(request: pytest.FixtureRequest) -> Report:
     config = request.config
     if REPORT_KEY in config.stash:
         return config.stash[REPORT_KEY]
+    keras = config.getoption("--keras")
     options = Options(tasks=parse_tasks(config.getoption("--tasks")),
-                      keras_major=int(config.getoption("--keras")),
+                      keras_major=3 if keras == "best" else int(keras),
+                      other_keras="best" if keras == "best" else "info",
                       limits=Limits(seconds=config.getoption(
                           "--grader-timeout")))
     report = grade(Path(config.getoption("--submission")), options)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 import sys
 import traceback
 from typing import Any, Callable
@@ -79,33 +80,49 @@ def flat_arrays(value: Any) -> list[np.ndarray]:
 
 
 def error_info(exc: BaseException, student_file: str) -> dict:
-    """Type, message and the innermost line of the student's file."""
+    """Type, telling line and details of the message, the exception's
+    chain, the innermost line of the student's file, and whether the
+    student's code or a library raised it (the judge names the cause)."""
     frames = traceback.extract_tb(exc.__traceback__)
     mine = [f for f in frames if f.filename == student_file]
     where = None
     if mine:
         frame = mine[-1]
-        where = {"line": frame.lineno, "code": (frame.line or "").strip()}
-    message = key_line(str(exc))
+        where = {"line": frame.lineno, "code": (frame.line or "").strip(),
+                 "function": frame.name}
+    text = ANSI.sub("", str(exc))
+    message = key_line(text)
     if isinstance(exc, SystemExit):
         message = f"sys.exit({exc.code!r}) was called"
+    chain, seen, inner = [], {id(exc)}, exc.__cause__ or exc.__context__
+    while inner is not None and id(inner) not in seen and len(chain) < 3:
+        seen.add(id(inner))
+        chain.append({"type": type(inner).__name__,
+                      "message": ANSI.sub("", str(inner))[:600]})
+        inner = inner.__cause__ or inner.__context__
+    raised_in = ("student" if frames and frames[-1].filename == student_file
+                 else "library" if frames else "")
     return {"type": type(exc).__name__, "message": message[:400],
-            "where": where}
+            "detail": text[:2000], "chain": chain, "where": where,
+            "raised_in": raised_in}
 
 
 KEY_WORDS = ("incompatible", "expected", "must", "shape", "not found",
              "missing", "unexpected", "invalid")
+ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
 def key_line(message: str) -> str:
     """The telling line of a long Keras error (it wraps the cause in
     "Exception encountered when calling ..." and argument listings)."""
-    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    lines = [line.strip() for line in ANSI.sub("", message).splitlines()
+             if line.strip()]
     if len(lines) <= 1:
-        return message.strip()
+        return " ".join(lines)
     for line in lines:
         framing = line.startswith(("Exception encountered",
-                                   "Call arguments", "•"))
+                                   "Call arguments", "Arguments received",
+                                   "•"))
         if not framing and any(w in line.lower() for w in KEY_WORDS):
             return line
     return lines[0]

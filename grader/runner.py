@@ -5,12 +5,12 @@ import signal
 import threading
 import time
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from grader import file_rules
-from grader.checks import Check, Evidence, Verdict, checks_for
+from grader import file_rules, keras_versions
+from grader.checks import Check, Evidence, Verdict, causes, checks_for
 from grader.checks.integrity import integrity_findings
 from grader.isolation import Isolation, detect, hide_from_workers
 from grader.reference import default_cache_dir, library_versions, \
@@ -32,6 +32,10 @@ class Options:
     fork_server: bool = True  # start workers by fork from a TF-loaded server
     sandbox: str = "auto"  # isolation level: auto, bwrap, uid or none
     guard: bool = True  # the in-process audit hook (off only in tests)
+    # The other Keras version: "info" grades the tasks that Keras itself
+    # failed under it too and says what they score there; "best" keeps the
+    # better score of every task; "off" grades one version only.
+    other_keras: str = "info"
 
 
 SIGNALS = {
@@ -71,7 +75,7 @@ def worker_problem(task: Task, outcome: WorkerOutcome,
     noise = ("I0000", "W0000", "WARNING: All log messages", "To enable")
     lines = [line for line in outcome.output.strip().splitlines()
              if line.strip() and not line.startswith(noise)]
-    tail = lines[-1:] or [""]
+    tail = [causes.plain(line) for line in lines[-1:]] or [""]
     if outcome.returncode is not None and outcome.returncode < 0:
         number = -outcome.returncode
         why = SIGNALS.get(number, f"it was stopped by signal {number}")
@@ -117,7 +121,8 @@ def evaluate(task: Task, evidence: Evidence) -> list[tuple[Check, Verdict]]:
         except Exception as exc:  # a grader bug: never the student's fail
             result = Verdict.error(grader_failure(
                 f"judging '{check.title}'",
-                {"type": type(exc).__name__, "message": str(exc)[:300]}))
+                {"type": type(exc).__name__,
+                 "message": causes.shorten(str(exc))}))
         evidence.verdicts[check.id] = result
         return result
 
@@ -188,15 +193,24 @@ def grade(submission: Path, options: Options,
     what the comparison page shows; ``raw`` (if given) receives each
     task's student and reference results.
     """
+    own_pool = pool is None
+    pool = pool or ThreadPoolExecutor(max_workers=max(1, options.workers))
+    try:
+        return _grade(submission.resolve(), options, pool, mode, raw)
+    finally:
+        if own_pool:
+            pool.shutdown()
+
+
+def _grade(submission: Path, options: Options, pool: ThreadPoolExecutor,
+           mode: str, raw: dict[int, tuple[dict | None, dict]] | None
+           ) -> Report:
     started = time.monotonic()
-    submission = submission.resolve()
     isolation = detect(options.sandbox)
     if isolation.level == "uid":  # what a worker could otherwise read
         hide_from_workers(private_paths(options))
     tasks = [TASKS[n] for n in options.tasks]
     present = [t for t in tasks if (submission / t.filename).is_file()]
-    own_pool = pool is None
-    pool = pool or ThreadPoolExecutor(max_workers=max(1, options.workers))
     box: dict[str, Any] = {}
     reference = threading.Thread(target=measure_reference, args=(
         tasks, options, isolation, pool, mode, box))
@@ -207,13 +221,13 @@ def grade(submission: Path, options: Options,
                              options.guard, options.fork_server)
     finally:
         reference.join()
-        if own_pool:
-            pool.shutdown()
     if "error" in box:
         raise box["error"]
     report = Report(str(submission))
+    students: dict[int, dict | None] = {}
     for task in tasks:
         outcome = outcomes.get(task.number)
+        students[task.number] = outcome.result if outcome else None
         measured = box["results"][task.number]
         # How each task's worker ended ("missing": no file to run).
         report.extra.setdefault("workers", {})[str(task.number)] = (
@@ -227,15 +241,58 @@ def grade(submission: Path, options: Options,
         if findings:
             report.extra.setdefault("integrity", {})[task.filename] = \
                 findings
+    if options.other_keras != "off":
+        grade_other(submission, options, report, students, pool, mode, raw)
     report.extra["sandbox"] = isolation.level
     report.extra["sandbox_detail"] = isolation.describe()
     if isolation.warning():
         report.notes.append(isolation.warning())
     report.versions = {k: v for k, v in library_versions().items()
                        if k in ("python", "tensorflow")}
-    report.versions["keras"] = (
-        f"{library_versions()['tf-keras']} (Keras 2)"
-        if options.keras_major == 2 else
-        f"{library_versions()['keras']} (Keras 3)")
+    report.versions["keras"] = keras_words(options.keras_major)
+    if options.other_keras == "best":
+        second = keras_versions.other_major(options.keras_major)
+        report.versions["keras"] += (f" and {keras_words(second)}, the "
+                                     "better score per task")
     report.seconds = time.monotonic() - started
     return report
+
+
+def keras_words(keras_major: int) -> str:
+    """The Keras version in words, e.g. '3.15.1 (Keras 3)'."""
+    versions = library_versions()
+    return (f"{versions['tf-keras']} (Keras 2)" if keras_major == 2 else
+            f"{versions['keras']} (Keras 3)")
+
+
+def grade_other(submission: Path, options: Options, report: Report,
+                students: dict[int, dict | None], pool: ThreadPoolExecutor,
+                mode: str, raw: dict[int, tuple[dict | None, dict]] | None
+                ) -> None:
+    """Grades the tasks ``keras_versions`` picks under the other Keras
+    version and merges what they score there into ``report``."""
+    tasks = keras_versions.tasks_to_regrade(report, students,
+                                            options.other_keras)
+    other, problem = None, None
+    other_raw: dict[int, tuple[dict | None, dict]] = {}
+    if tasks:
+        best = options.other_keras == "best"
+        other_options = replace(
+            options, tasks=tasks, other_keras="off",
+            keras_major=keras_versions.other_major(options.keras_major))
+        try:
+            other = grade(submission, other_options, pool,
+                          mode=mode if best else "grade",
+                          raw=other_raw if best and raw is not None
+                          else None)
+        except Exception as exc:  # the other version is information only
+            problem = (f"grading under Keras {other_options.keras_major} "
+                       f"failed: {type(exc).__name__}: {exc}")
+    before = report.task_scores()
+    keras_versions.merge(report, other, options.keras_major,
+                         options.other_keras, tasks, students, problem)
+    if raw is not None:  # the compare page shows the version kept
+        after = report.task_scores()
+        for number in other_raw:
+            if after[number] != before[number]:
+                raw[number] = other_raw[number]

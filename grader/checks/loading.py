@@ -1,29 +1,34 @@
 """Did the file load, and did autoencoder(...) return three models?"""
 from __future__ import annotations
 
+from grader.checks import causes
 from grader.checks.base import Evidence, Verdict, check
 
 ALL = ("dense", "sparse", "conv", "vae")
 
 
 def describe_error(error: dict) -> str:
-    where = error.get("where")
-    location = ""
-    if where and where.get("line"):
-        location = f" (line {where['line']}: {where.get('code', '')})"
-    return f"{error.get('type')}: {error.get('message')}{location}"
+    """'Type: message (line N: code)', plain and cut at a sentence."""
+    return causes.describe(error)
+
+
+def error_feedback(error: dict, stage: str, call: str) -> str:
+    """What the grader was doing with which arguments, the error, and for
+    a known cause why it happened and how to fix it."""
+    return causes.feedback(error, causes.doing(stage, call), stage)
 
 
 @check("loads", "file loads and defines autoencoder", 2, ALL)
 def loads(ev: Evidence) -> Verdict:
     if ev.worker_problem:
-        return Verdict.fail(ev.worker_problem)
+        return Verdict.fail(causes.plain(ev.worker_problem))
     result = ev.student or {}
     error = result.get("load_error")
     if error is None:
         if result.get("probe_error"):
-            return Verdict.fail("grading stopped with "
-                                + describe_error(result["probe_error"]))
+            return Verdict.fail("grading stopped: " + causes.feedback(
+                result["probe_error"],
+                f"measuring the models of {ev.task.filename}", "measure"))
         return Verdict.ok()
     if error.get("type") == "MissingFunction":
         found = error.get("found") or []
@@ -35,8 +40,8 @@ def loads(ev: Evidence) -> Verdict:
     if error.get("type") == "SyntaxError":
         return Verdict.fail(f"{ev.task.filename} does not parse: "
                             + describe_error(error))
-    return Verdict.fail(f"importing {ev.task.filename} raised "
-                        + describe_error(error))
+    return Verdict.fail(causes.feedback(
+        error, causes.doing("import", "", ev.task.filename), "import"))
 
 
 def role_of(row: dict, input_shape: list) -> str:
@@ -50,24 +55,31 @@ def role_of(row: dict, input_shape: list) -> str:
 
 
 def failure_hint(ev: Evidence, argset, error: dict) -> str:
-    """A likely cause of a build or call failure, where one is known."""
+    """A likely cause of a build or call failure, where one is known, as
+    'cause: ...' and 'fix: ...' lines."""
     course = ev.task.course_args
     course_ok = any(a.args == course and not s.error
                     for a, s, _ in ev.pairs())
     if argset.args != course and course_ok:
-        return ("\nthe models work for the course's arguments "
+        return ("\ncause: the models work for the course's arguments "
                 f"autoencoder{tuple(course)!r} but not for these: are sizes "
-                "hard-coded?")
+                "hard-coded?\nfix: take every size from the arguments "
+                f"({', '.join(ev.task.params)})")
     if "incompatible" in error.get("message", "") and \
             error.get("stage") == "call decoder":
-        return (f"\nthe decoder must take inputs of shape latent_dims "
-                f"({argset.args[2]!r}): is latent_dims used for the latent "
-                "layer and the decoder's input?")
+        return (f"\ncause: the decoder must take inputs of shape "
+                f"latent_dims ({argset.args[2]!r}): is latent_dims used for "
+                "the latent layer and the decoder's input?\nfix: build the "
+                "encoder's last layer and the decoder's keras.Input from "
+                "latent_dims")
     if "incompatible" in error.get("message", "") and \
             error.get("stage") in ("build", "call auto"):
-        return ("\nthe encoder's output does not fit the decoder's input "
-                "(latent_dims): check the encoder's layers (pooling, "
-                "padding) and that the decoder's input uses latent_dims")
+        return ("\ncause: the encoder's output does not fit the decoder's "
+                "input (latent_dims): check the encoder's layers (pooling, "
+                "padding) and that the decoder's input uses latent_dims"
+                "\nfix: make the encoder's output shape latent_dims, e.g. "
+                "a 2x2 pooling with padding='same' after each convolution "
+                "(28 -> 14 -> 7 -> 4)")
     return ""
 
 
@@ -89,17 +101,13 @@ def returns(ev: Evidence) -> Verdict:
             error = s.error
             stage = error.get("stage")
             hint = failure_hint(ev, argset, error)
-            if stage == "build":
-                return Verdict.fail(f"{argset.call()} raised "
-                                    + describe_error(error) + hint)
             if stage == "return":
                 return Verdict.fail(f"{argset.call()} {error['message']}")
-            return Verdict.fail(f"{stage} failed for {argset.call()}: "
-                                + describe_error(error) + hint)
+            return Verdict.fail(error_feedback(error, stage, argset.call())
+                                + hint)
         if s.get("probe_error"):
-            return Verdict.fail(
-                f"measuring {argset.call()} failed: "
-                + describe_error(s["probe_error"]))
+            return Verdict.fail(error_feedback(s["probe_error"], "measure",
+                                               argset.call()))
     return Verdict.ok()
 
 
@@ -111,7 +119,8 @@ def empty_hidden_layers(ev: Evidence) -> Verdict:
             continue
         if s.error:
             return Verdict.warn(
-                f"{argset.call()} fails ({describe_error(s.error)}); the "
-                "course never asks for an empty hidden_layers, so this "
-                "costs no points")
+                error_feedback(s.error, s.error.get("stage", "build"),
+                               argset.call())
+                + "\nthe course never asks for an empty hidden_layers, so "
+                "this costs no points")
     return Verdict.ok()

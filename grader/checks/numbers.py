@@ -60,8 +60,8 @@ def step_verdict(ev: Evidence, key: str = "step_delta") -> Verdict:
         diffs = [np.abs(a - b).ravel() for la, lb in zip(mine, expected)
                  for a, b in zip(la, lb) if a.shape == b.shape]
         if not diffs:
-            return Verdict.fail("the trained weights do not match the "
-                                "reference's shapes")
+            return Verdict.fail(f"for {argset.call()} the trained weights "
+                                "do not match the reference's shapes")
         flat = np.concatenate(diffs)
         fraction = float(np.mean(flat > STEP_ATOL))
         if fraction > STEP_MAX_FRACTION:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.checks.base import Evidence, Verdict, check
-from grader.checks.loading import describe_error
+from grader.checks.loading import error_feedback
 from grader.checks.numbers import (LOSS_RTOL, TRAINING_RTOL,
                                    VAE_TRAINING_RTOL, close, max_diff,
                                    step_verdict)
@@ -47,11 +47,13 @@ def optimizer(ev: Evidence) -> Verdict:
         name = info.get("optimizer")
         if name is None:
             return Verdict.fail(
-                "auto is not compiled: call auto.compile(optimizer='adam', "
-                "loss=...) before returning it")
+                f"for {argset.call()} auto is not compiled (it has no "
+                "optimizer): call auto.compile(optimizer='adam', loss=...) "
+                "before returning it")
         if name != "Adam":
-            return Verdict.fail(f"auto is compiled with {name}; the task "
-                                "asks for Adam (optimizer='adam')")
+            return Verdict.fail(f"for {argset.call()} auto is compiled with "
+                                f"{name}; the task asks for Adam "
+                                "(optimizer='adam')")
         expected = r.get("compile", {})
         for key in ("learning_rate", "beta_1", "beta_2", "epsilon"):
             mine, ref = info.get(key), expected.get(key)
@@ -88,11 +90,12 @@ def loss(ev: Evidence) -> Verdict:
         if s.get("train_error"):
             error = s["train_error"]
             if "compile" in error.get("message", "").lower():
-                return Verdict.fail("auto is not compiled with a loss: "
-                                    "auto.compile(optimizer='adam', "
+                return Verdict.fail(f"for {argset.call()} auto is not "
+                                    "compiled with a loss: auto.compile("
+                                    "optimizer='adam', "
                                     "loss='binary_crossentropy')")
-            return Verdict.fail(f"training auto on a batch raised "
-                                f"{describe_error(error)}")
+            return Verdict.fail(error_feedback(error, "train",
+                                               argset.call()))
         mine, expected = s["train_loss"], r["train_loss"]
         if np.isclose(mine, expected, rtol=LOSS_RTOL):
             continue
@@ -130,8 +133,8 @@ def seeded_training(ev: Evidence) -> Verdict:
     ref = ev.reference.get("training", {})
     call = f"autoencoder{tuple(ev.task.train_args)!r}"
     if mine.get("error"):
-        return Verdict.fail(f"training {call} for 2 epochs failed: "
-                            + describe_error(mine["error"]))
+        return Verdict.fail(error_feedback(mine["error"], "training",
+                                           call))
     rtol = VAE_TRAINING_RTOL if ev.task.kind == "vae" else TRAINING_RTOL
     source = ev.reference.get("data_source", "")
     for key in ("loss", "val_loss"):
@@ -147,7 +150,8 @@ def seeded_training(ev: Evidence) -> Verdict:
         if len(a) == len(b) and np.all(np.isfinite(a)):
             return Verdict.ok()
         return Verdict.fail(f"after 2 seeded epochs of {call} the encoder's "
-                            f"outputs are not finite: {a}")
+                            f"outputs are not finite (found {a}), expected "
+                            "finite numbers")
     if len(a) != len(b) or not np.isclose(a[index], b[index],
                                           rtol=rtol["encoded"], atol=0.02):
         shown = a[index] if len(a) > index else "missing"

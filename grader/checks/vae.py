@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 
 from grader.checks.base import Evidence, Side, Verdict, check
-from grader.checks.loading import describe_error
+from grader.checks.loading import error_feedback
 from grader.checks.numbers import LOSS_RTOL, close, step_verdict
 
 SE_BANDS = 6  # statistics pass within 6 standard errors (seeded: no flakes)
@@ -32,15 +32,17 @@ def encoder_outputs(ev: Evidence) -> Verdict:
         random = stochastic(s)
         if random == [False, False, True]:
             return Verdict.fail(
-                "the encoder returns [mean, log_var, z], the order of the "
+                f"for {argset.call()} the encoder returns [mean, log_var, "
+                "z] (only the last output is random), the order of the "
                 "Keras documentation's VAE example; this task asks for "
                 "[z, mean, log_var]")
         if random != [True, False, False]:
             which = [i for i, flag in enumerate(random) if flag]
             return Verdict.fail(
-                "the encoder's first output must be the random sample z and "
-                "the other two deterministic; random outputs: "
-                f"{which or 'none'}")
+                f"for {argset.call()} the encoder's first output must be the "
+                "random sample z and the other two (mean, log_var) "
+                "deterministic; found random outputs (encoding the same "
+                f"batch twice): {which or 'none'}")
         if not s.get("heads"):
             latent = argset.args[2]
             fused = [row for row in s.rows("encoder")
@@ -48,8 +50,9 @@ def encoder_outputs(ev: Evidence) -> Verdict:
             hint = (" (one Dense layer of 2 * latent_dims units split in "
                     "two?)" if fused else "")
             return Verdict.fail(
-                "the mean and the log variance must each be the output of "
-                f"its own Dense layer{hint}")
+                f"for {argset.call()} the mean and the log variance must "
+                "each be the output of its own Dense layer; no Dense layer "
+                f"produced encoder outputs 1 and 2{hint}")
     return Verdict.ok()
 
 
@@ -61,15 +64,17 @@ def sampling(ev: Evidence) -> Verdict:
         rows, dims = noise.shape
         n = noise.size
         std, mean = noise.std(), noise.mean()
+        tested = f"for {argset.call()} with log_var forced to log(0.25): "
         if rows > 1 and np.allclose(noise, noise[:1], atol=1e-7) and \
                 std > 0:
-            return Verdict.fail("every row of the batch gets the same noise "
-                                "vector: draw epsilon with the shape of the "
-                                "mean (batch, latent_dims)")
+            return Verdict.fail(tested + "every row of the batch gets the "
+                                "same noise vector: draw epsilon with the "
+                                "shape of the mean (batch, latent_dims)")
         if dims > 1 and np.allclose(noise, noise[:, :1], atol=1e-7) and \
                 std > 0:
-            return Verdict.fail("every latent dimension gets the same noise: "
-                                "draw epsilon with the shape of the mean")
+            return Verdict.fail(tested + "every latent dimension gets the "
+                                "same noise: draw epsilon with the shape of "
+                                "the mean")
         se_std = SPREAD_STD / np.sqrt(2 * n)
         if abs(std - SPREAD_STD) > SE_BANDS * se_std:
             cause = ""
@@ -80,18 +85,19 @@ def sampling(ev: Evidence) -> Verdict:
             elif std < 1e-6:
                 cause = ": z does not vary at all"
             return Verdict.fail(
-                f"with log_var forced to log(0.25), z - mean has standard "
+                f"{tested}z - mean has standard "
                 f"deviation {std:.4f}, expected 0.5 = exp(log_var / 2) "
                 f"(+/- {SE_BANDS * se_std:.4f}){cause}")
         se_mean = SPREAD_STD / np.sqrt(n)
         if abs(mean) > SE_BANDS * se_mean:
-            return Verdict.fail(f"z - mean averages {mean:.4f}; epsilon must "
-                                "have mean 0")
+            return Verdict.fail(f"{tested}z - mean averages {mean:.4f}, "
+                                "expected 0: epsilon must have mean 0")
         corr = np.corrcoef(noise[:, 0], noise[:, 1])[0, 1] if dims > 1 else 0
         if abs(corr) > SE_BANDS / np.sqrt(rows):
-            return Verdict.fail(f"the noise of latent dimensions 1 and 2 is "
-                                f"correlated ({corr:.3f}); draw independent "
-                                "epsilon for each dimension")
+            return Verdict.fail(f"{tested}the noise of latent dimensions 1 "
+                                f"and 2 is correlated ({corr:.3f}, expected "
+                                "about 0); draw independent epsilon for "
+                                "each dimension")
     return Verdict.ok()
 
 
@@ -100,21 +106,23 @@ def sampling(ev: Evidence) -> Verdict:
 def decoder_input(ev: Evidence) -> Verdict:
     for argset, s, r in ev.pairs():
         feed = s["feed"]
+        tested = f"for {argset.call()}: "
         if close(feed["auto_1"], feed["auto_2"], rtol=0, atol=1e-7):
             if close(feed["auto_1"], feed["decoder_of_mean"]):
-                return Verdict.fail("auto feeds the mean to the decoder; it "
-                                    "must feed the sample z (encoder output "
-                                    "0)")
+                return Verdict.fail(tested + "auto feeds the mean to the "
+                                    "decoder; it must feed the sample z "
+                                    "(encoder output 0)")
             if close(feed["auto_1"], feed["decoder_of_log_var"]):
-                return Verdict.fail("auto feeds the log variance to the "
-                                    "decoder; it must feed the sample z")
-            return Verdict.fail("auto's output is not random: the decoder "
-                                "must be fed the sample z")
+                return Verdict.fail(tested + "auto feeds the log variance to "
+                                    "the decoder; it must feed the sample z")
+            return Verdict.fail(tested + "auto's output is not random (the "
+                                "same batch gives the same output twice): "
+                                "the decoder must be fed the sample z")
         zero = s["loss_var0"]
         if not close(zero["auto"], zero["decoded"], rtol=1e-3, atol=1e-4):
-            return Verdict.fail("with the variance near zero auto(x) should "
-                                "equal decoder(mean), but it does not: auto "
-                                "must be decoder(encoder(x)[0])")
+            return Verdict.fail(tested + "with the variance near zero auto(x) "
+                                "should equal decoder(mean), but it does "
+                                "not: auto must be decoder(encoder(x)[0])")
     return Verdict.ok()
 
 
@@ -170,8 +178,8 @@ def loss_verdict(ev: Evidence, part: str) -> Verdict:
     for argset, s, r in ev.pairs():
         error = s.get("train_error") or (s.get("loss_kl") or {}).get("error")
         if error:
-            return Verdict.fail("training auto on a batch raised "
-                                + describe_error(error))
+            return Verdict.fail(error_feedback(error, "train",
+                                               argset.call()))
         pairs = [(s["loss_var0"]["loss"], r["loss_var0"]["loss"]),
                  (s["loss_kl"]["loss"], r["loss_kl"]["loss"])]
         if all(np.isclose(a, b, rtol=LOSS_RTOL) for a, b in pairs):

@@ -38,6 +38,9 @@ def results(report: Report, visibility: str = "visible",
               if visibility_of(r.check, visibility) != "visible"}
     lines = list(notes) + report.notes + [
         summary(report, hidden, SHOWN_WHEN.get(visibility, "later"))]
+    for task, task_notes in sorted(report.extra.get("task_notes",
+                                                    {}).items()):
+        lines += [f"task {task}: {note}" for note in task_notes]
     versions = ", ".join(f"{k} {v}" for k, v in report.versions.items())
     if versions:
         lines.append(f"Graded with {versions}.")

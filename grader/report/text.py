@@ -33,11 +33,13 @@ def render(report: Report, task_files: dict[int, str]) -> str:
     for task in sorted(scores):
         got, total = scores[task]
         lines.append(f"\n{task_files[task]}  {got:g}/{total:g}")
+        for note in report.extra.get("task_notes", {}).get(str(task), []):
+            lines.append(f"  note: {note}")
         for r in (r for r in report.results if r.task == task):
             points = f"{r.points:g}/{r.max_points:g}"
             lines.append(f"  {SYMBOL[r.status]}  {r.title:<52} {points}")
             if r.status != "passed" or r.message.startswith("note"):
-                for line in r.message.splitlines()[:4]:
+                for line in r.message.splitlines()[:6]:
                     if line:
                         lines.append(f"        {line}")
     lines += [f"\n{note}" for note in report.notes]

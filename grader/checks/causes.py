@@ -1,0 +1,436 @@
+"""Known causes of the errors student code raises, in the course's words.
+
+Judge side only: this module reads the plain error dicts the workers send
+(``grader/probe.py``'s ``error_info``: the exception's type and message,
+its chain, the student's line and function, whether the student's code or
+a library raised it) plus the stage the grader was at, and never runs
+student code. Each recogniser in ``CAUSES`` looks at what the code did (the
+exception, its message, the line) and names the cause and its fix; an error
+nobody recognises still says what the grader was doing when it happened.
+
+Text from the libraries is cleaned of terminal codes and cut at a sentence
+boundary (never mid-word) before it reaches any feedback.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+MESSAGE_LIMIT = 240  # characters of a library message shown in feedback
+
+
+def plain(text: str) -> str:
+    """``text`` without terminal colour codes or other control characters
+    (newlines and tabs kept)."""
+    return CONTROL.sub("", ANSI.sub("", str(text)))
+
+
+def cut_off_dump(sentence: str) -> bool:
+    """A sentence that is the start of a dump of values (a tensor's repr
+    cut where its numbers began)."""
+    return "<tf.Tensor" in sentence or sentence.rstrip().endswith(
+        ("=", "[", "(", "{", ","))
+
+
+def shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """One line of at most about ``limit`` characters, cut after a whole
+    sentence; a first sentence longer than that is cut before a word. A
+    trailing dump of values is left out."""
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z`'\"(\[])",
+                         " ".join(plain(text).split()))
+    while len(sentences) > 1 and cut_off_dump(sentences[-1]):
+        sentences.pop()
+    text = " ".join(sentences)
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for sentence in sentences:
+        if len(kept) + len(sentence) + 1 > limit:
+            break
+        kept = f"{kept} {sentence}".strip()
+    if kept:
+        return kept
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;: ")
+    return f"{cut} ..."
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What an error dict tells: the exception, where and when it happened."""
+
+    type: str
+    message: str  # the telling line, plain
+    text: str  # message, details and the exception's chain, plain
+    code: str  # the student's line ('' if none)
+    function: str  # the student's function that was running ('' if none)
+    stage: str  # import, build, call encoder, train, training, measure ...
+    raised_in: str  # "student", "library" or "" (unknown)
+
+    @classmethod
+    def of(cls, error: dict, stage: str | None = None) -> "Failure":
+        """The failure an error dict describes, at ``stage``."""
+        where = error.get("where") or {}
+        chain = error.get("chain") or []
+        parts = [error.get("message", ""), error.get("detail", "")]
+        parts += [f"{c.get('type', '')}: {c.get('message', '')}"
+                  for c in chain]
+        return cls(type=str(error.get("type", "")),
+                   message=plain(error.get("message", "")),
+                   text=plain("\n".join(p for p in parts if p)),
+                   code=plain(where.get("code", "") or ""),
+                   function=str(where.get("function", "") or ""),
+                   stage=stage or str(error.get("stage", "") or ""),
+                   raised_in=str(error.get("raised_in", "") or ""))
+
+    def says(self, *patterns: str) -> re.Match | None:
+        """The first match of any pattern in the message and its chain."""
+        for pattern in patterns:
+            found = re.search(pattern, self.text, re.IGNORECASE)
+            if found:
+                return found
+        return None
+
+    @property
+    def training(self) -> bool:
+        """Did it happen while training (a step or the seeded run)?"""
+        return self.stage in ("train", "training")
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A known cause: a recogniser, the cause and the fix in course words.
+
+    ``recognise`` returns None, or the fields its texts are formatted with.
+    ``keras_code`` is the Keras version the failing code was written for
+    when the cause is a difference between Keras 2 and 3 (None otherwise).
+    """
+
+    id: str
+    recognise: Callable[[Failure], dict | None]
+    why: str
+    fix: str
+    keras_code: int | None = None
+
+    def explain(self, failure: Failure) -> str | None:
+        """The 'cause: ... / fix: ...' lines, if this cause matches."""
+        fields = self.recognise(failure)
+        if fields is None:
+            return None
+        fields = {"line": failure.code, **fields}
+        return (f"cause: {self.why.format(**fields)}\n"
+                f"fix: {self.fix.format(**fields)}")
+
+
+def _when(condition: bool, **fields: str) -> dict | None:
+    """The fields when ``condition`` holds, else None."""
+    return fields if condition else None
+
+
+KERAS_TENSOR = (r"KerasTensor cannot be used as input to a TensorFlow "
+                r"function", r"A KerasTensor is symbolic")
+KERAS2_SYMBOLIC = (r"Keras symbolic (tensors|inputs)",
+                   r"intermediate (TF-)?Keras symbolic input/output",
+                   r"symbolic (TF-)?Keras input/output")
+INPUT_COUNT = (r"expects (\d+) (?:named )?input\(s\).*?received (\d+) "
+               r"input tensors")
+
+
+def keras_tensor_loss(f: Failure) -> dict | None:
+    """A KerasTensor met while training: the loss function used one."""
+    return _when(bool(f.says(*KERAS_TENSOR)) and f.training)
+
+
+def keras_tensor_add_loss(f: Failure) -> dict | None:
+    """A KerasTensor met on a line that calls add_loss."""
+    return _when(bool(f.says(*KERAS_TENSOR) and "add_loss" in f.code))
+
+
+def keras_tensor(f: Failure) -> dict | None:
+    """A KerasTensor given to a TensorFlow function."""
+    return _when(bool(f.says(*KERAS_TENSOR)))
+
+
+def keras2_symbolic_loss(f: Failure) -> dict | None:
+    """Keras 2's words for a symbolic tensor used eagerly."""
+    return _when(bool(f.says(*KERAS2_SYMBOLIC)))
+
+
+def decoder_fed_three(f: Failure) -> dict | None:
+    """A one-input model called with three tensors."""
+    found = f.says(INPUT_COUNT)
+    if found and found.group(1) == "1" and found.group(2) == "3":
+        return {}
+    return None
+
+
+def wrong_input_count(f: Failure) -> dict | None:
+    """A model called with a number of tensors it does not take."""
+    found = f.says(INPUT_COUNT)
+    if found:
+        return {"takes": found.group(1), "got": found.group(2)}
+    return None
+
+
+def shape_not_tuple(f: Failure) -> dict | None:
+    """A number where Keras 3 wants a shape tuple."""
+    found = f.says(r"Cannot convert '(\d+)' to a shape")
+    return _when(bool(found), value=found.group(1) if found else "")
+
+
+def lambda_output_shape(f: Failure) -> dict | None:
+    """Keras 3 could not run a Lambda's function symbolically."""
+    if not f.says(r"could not automatically infer the shape of the "
+                  r"Lambda's output"):
+        return None
+    inner = ""
+    if f.says(r"Failed to convert elements of \(None", r"None values not "
+              r"supported", r"partially known TensorShape"):
+        inner = (" (here it made a shape with None in it: the batch size "
+                 "is None while the model is built, so mean.shape[0] cannot "
+                 "give epsilon's shape)")
+    return {"inner": inner}
+
+
+def none_in_shape(f: Failure) -> dict | None:
+    """A shape with the unknown batch size (None) in it."""
+    return _when(bool(f.says(r"Failed to convert elements of \(None",
+                             r"partially known TensorShape",
+                             r"None values not supported")))
+
+
+def debugger_left_in(f: Failure) -> dict | None:
+    """The debugger quit for want of input."""
+    return _when(f.type == "BdbQuit")
+
+
+def loss_indexes_prediction(f: Failure) -> dict | None:
+    """A loss between tensors of different ranks."""
+    return _when(bool(f.says(r"Arguments `?target`? and `?output`? must "
+                             r"have the same rank")))
+
+
+def loop_variable_unbound(f: Failure) -> dict | None:
+    """A variable read before any assignment ran."""
+    found = f.says(r"cannot access local variable '(\w+)'",
+                   r"local variable '(\w+)' referenced before assignment")
+    if f.type == "UnboundLocalError" and found:
+        return {"name": found.group(1)}
+    return None
+
+
+def optimizer_lr(f: Failure) -> dict | None:
+    """Keras 2's lr argument of an optimizer."""
+    return _when(bool(f.says(r"Argument\(s\) not recognized: \{'lr'",
+                             r"unexpected keyword argument 'lr'")))
+
+
+def unknown_keyword(f: Failure) -> dict | None:
+    """A keyword argument the layer or function does not take."""
+    found = f.says(r"Unrecognized keyword arguments? (?:passed to )?"
+                   r"(\w+)?:? ?(\{[^}]*\}|\[[^]]*\])",
+                   r"Argument\(s\) not recognized: (\w*)(\{[^}]*\})",
+                   r"unexpected keyword argument '(\w*)()")
+    if found:
+        return {"names": found.group(2) or f"'{found.group(1)}'"}
+    return None
+
+
+def index_past_end(f: Failure) -> dict | None:
+    """The student's own code indexed past the end of a list."""
+    return _when(f.type == "IndexError" and f.raised_in == "student"
+                 and bool(f.says(r"list index out of range")))
+
+
+def exits(f: Failure) -> dict | None:
+    """The file called exit() or sys.exit()."""
+    return _when(f.type == "SystemExit")
+
+
+def out_of_memory(f: Failure) -> dict | None:
+    """Memory ran out."""
+    return _when(f.type == "MemoryError" or bool(
+        f.says(r"OOM when allocating", r"ResourceExhaustedError")))
+
+
+LAYER_FIX = ("do it inside a layer, whose call runs on real tensors: a "
+             "Sampling layer (a keras.layers.Layer subclass) for z, and a "
+             "layer that adds the KL term with self.add_loss (see the "
+             "reference's KLDivergence); such layers work under Keras 2 "
+             "and 3")
+
+# Most specific first: the first recogniser that matches explains.
+CAUSES: tuple[Cause, ...] = (
+    Cause("keras-tensor-loss", keras_tensor_loss,
+          "the loss function uses tensors of the model (such as mean and "
+          "log_var) that it does not receive as arguments; that was "
+          "possible in Keras 2, but under Keras 3 a loss function gets only "
+          "y_true and y_pred, and the model's own tensors are symbolic "
+          "placeholders (KerasTensors) that cannot be computed with",
+          "keep only the reconstruction term in the loss function and add "
+          "the KL term in a layer that calls self.add_loss in its call "
+          "(see the reference's KLDivergence)", keras_code=2),
+    Cause("keras-tensor-add-loss", keras_tensor_add_loss,
+          "add_loss on the functional model with a value computed from its "
+          "symbolic tensors is Keras 2 code; under Keras 3 those tensors "
+          "are placeholders (KerasTensors) and such a value cannot be "
+          "computed",
+          "add the KL term from inside a layer instead: " + LAYER_FIX,
+          keras_code=2),
+    Cause("keras-tensor", keras_tensor,
+          "a keras.backend (or TensorFlow) function was applied to the "
+          "model's symbolic tensors outside a layer (line: {line}), e.g. to "
+          "draw z or to compute a KL term for auto.add_loss; that is Keras "
+          "2 code: under Keras 3 the tensors of a model being built are "
+          "placeholders (KerasTensors) that only Keras layers can take",
+          LAYER_FIX + "; or build the value from keras.layers", keras_code=2),
+    Cause("keras2-symbolic", keras2_symbolic_loss,
+          "a loss function or add_loss uses tensors of the model (such as "
+          "mean and log_var) that are symbolic while the model is built; "
+          "even Keras 2 cannot compute a training step from them",
+          "keep only y_true and y_pred in the loss function and add the KL "
+          "term in a layer that calls self.add_loss in its call (see the "
+          "reference's KLDivergence)"),
+    Cause("decoder-fed-three", decoder_fed_three,
+          "the decoder takes one input, z, but was given all three outputs "
+          "of the encoder ([z, mean, log_var])",
+          "feed it z only: auto = keras.Model(inputs, "
+          "decoder(encoder(inputs)[0]))"),
+    Cause("wrong-input-count", wrong_input_count,
+          "a model that takes {takes} input(s) was called with {got} tensors",
+          "call each model with exactly the inputs it was built with"),
+    Cause("shape-not-tuple", shape_not_tuple,
+          "shape=({value}) is the number {value} in parentheses, not a "
+          "tuple: without a comma, (input_dims) is just input_dims; Keras 3 "
+          "needs a tuple (Keras 2 also accepted a number)",
+          "write the comma: keras.Input(shape=(input_dims,))", keras_code=2),
+    Cause("lambda-output-shape", lambda_output_shape,
+          "Keras 3 runs the function of a Lambda layer once on a symbolic "
+          "batch to learn its output shape, and the function failed "
+          "there{inner}",
+          "draw epsilon with keras.backend.random_normal(keras.backend."
+          "shape(mean)), and give the Lambda output_shape=(latent_dims,) "
+          "or, better, write the sampling as a Layer subclass"),
+    Cause("none-in-shape", none_in_shape,
+          "a shape with None in it was used: the batch size is None while "
+          "the model is built, so mean.shape[0] (or a shape taken from it) "
+          "cannot size epsilon",
+          "take the shape at run time: keras.backend.random_normal("
+          "keras.backend.shape(mean))"),
+    Cause("debugger-left-in", debugger_left_in,
+          "the file stops in the Python debugger (a pdb.set_trace() or "
+          "breakpoint() left in); the grader types nothing, so the "
+          "debugger quits and the run ends there",
+          "remove the breakpoint before submitting"),
+    Cause("loss-indexes-prediction", loss_indexes_prediction,
+          "the loss compares y_true with a tensor of another rank: y_pred is "
+          "one tensor, the decoder's output for the whole batch, so "
+          "y_pred[0] is the first sample, not an output of the model",
+          "use y_pred as it is, e.g. keras.losses.binary_crossentropy("
+          "y_true, y_pred)"),
+    Cause("loop-variable-unbound", loop_variable_unbound,
+          "'{name}' is set only inside a loop that did not run for these "
+          "arguments (with a single hidden layer a loop over "
+          "hidden_layers[1:] runs zero times), and is then used (line: "
+          "{line})",
+          "do not reuse the encoder's loop variable: build the decoder with "
+          "its own loop, e.g. for units in reversed(hidden_layers)"),
+    Cause("optimizer-lr", optimizer_lr,
+          "lr is the name Keras 2 used for the learning rate; Keras 3's "
+          "optimizers only know learning_rate",
+          "write keras.optimizers.Adam(learning_rate=...), or simply "
+          "optimizer='adam'", keras_code=2),
+    Cause("unknown-keyword", unknown_keyword,
+          "an argument this Keras version does not know was passed "
+          "({names}); some names changed between Keras 2 and Keras 3",
+          "look the layer or function up in the Keras documentation and use "
+          "the argument names it lists"),
+    Cause("index-past-end", index_past_end,
+          "your code reads past the end of a list (line: {line}); for these "
+          "arguments the list is shorter than the code assumes",
+          "make the code work for any hidden_layers (or filters), "
+          "including a single one, by looping over the list"),
+    Cause("exits", exits,
+          "the file calls exit() or sys.exit(), which ends the grading",
+          "a task file only defines its function: remove the exit"),
+    Cause("out-of-memory", out_of_memory,
+          "the models (or something the code allocates) need more memory "
+          "than the grader allows",
+          "check the layer sizes: they come from the arguments, nothing "
+          "should be allocated beyond the models"),
+)
+
+
+def recognise(error: dict, stage: str | None = None
+              ) -> tuple[Cause, str] | None:
+    """(the cause, its 'cause: ... / fix: ...' text) for a known error."""
+    failure = Failure.of(error, stage)
+    for cause in CAUSES:
+        text = cause.explain(failure)
+        if text is not None:
+            return cause, text
+    return None
+
+
+FRAMING = ("Exception encountered when calling", "Call arguments received",
+           "Arguments received")
+
+
+def describe(error: dict) -> str:
+    """'Type: message (line N: code)', the message shortened and plain."""
+    where = error.get("where") or {}
+    location = ""
+    if where.get("line"):
+        location = (f" (line {where['line']}: "
+                    f"{shorten(where.get('code', ''), 120)})")
+    message = plain(error.get("message", "")).strip()
+    if message.startswith(FRAMING) or not message:
+        # Keras wraps the cause: show the detail's first telling line.
+        lines = [line.strip() for line in plain(
+            error.get("detail", "")).splitlines() if line.strip()]
+        message = next((line for line in lines
+                        if not line.startswith(FRAMING + ("•",))), message)
+    message = shorten(message)
+    kind = plain(error.get("type", ""))
+    return f"{kind}: {message}{location}" if message else kind + location
+
+
+def feedback(error: dict, doing: str, stage: str | None = None) -> str:
+    """What the grader was doing, the error, and its cause and fix.
+
+    ``doing`` names the step with its arguments (e.g. "building the models
+    with autoencoder(784, [512], 2)"); known causes add two lines.
+    """
+    text = f"{doing} raised {describe(error)}"
+    found = recognise(error, stage)
+    return text + (f"\n{found[1]}" if found else "")
+
+
+def doing(stage: str | None, call: str, filename: str = "") -> str:
+    """A sentence fragment for what the grader was doing at ``stage``."""
+    if stage in (None, "", "import"):
+        return f"importing {filename}" if filename else "loading the file"
+    if stage == "build":
+        return f"building the models with {call}"
+    if stage.startswith("call "):
+        model = stage[len("call "):]
+        return (f"calling the {model} that {call} returned, on a batch of "
+                "16 inputs")
+    if stage == "train":
+        return (f"one training step of auto (auto.train_on_batch on a "
+                f"fixed batch) for {call}")
+    if stage == "training":
+        return (f"the seeded training of {call} (auto.fit, 2 epochs on 320 "
+                "images)")
+    if stage == "measure":
+        return f"measuring the models of {call} with the grader's weights"
+    return f"{stage} for {call}"
+
+
+def keras_code(error: dict, stage: str | None = None) -> int | None:
+    """The Keras version a known cause says the failing code was written
+    for (2 for Keras 2 code failing under Keras 3), else None."""
+    found = recognise(error, stage)
+    return found[0].keras_code if found else None
