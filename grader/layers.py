@@ -151,11 +151,45 @@ def side_branches(calls: list[dict], flow: dict | None) -> set[int]:
             if i not in live and not call["weights"]}
 
 
+RAW_OPS = {"TFOpLambda", "SlicingOpLambda"}  # Keras 2's wrapped TF ops
+
+
+def raw_ops(calls: list[dict], flow: dict | None) -> set[int]:
+    """Indices of TensorFlow ops applied to a functional model's tensors
+    (Keras 2 wraps each in a ``TFOpLambda``) that are not a layer's
+    activation: e.g. ``z = mean + K.exp(log_var / 2) * epsilon`` written
+    in the model's graph. An op is that layer's activation only where it
+    alone takes the output of the weighted layer just before it, and that
+    output is not itself one of the model's outputs."""
+    if not flow or any("input_keys" not in c for c in calls):
+        return set()
+    taken: dict[str, int] = {}
+    for call in calls:
+        for key in set(call["input_keys"]):
+            taken[key] = taken.get(key, 0) + 1
+    dropped, last_weighted = set(), None
+    for index, call in enumerate(calls):
+        if call["weights"]:
+            last_weighted = call
+            continue
+        if call["class"] not in RAW_OPS:
+            continue
+        own = last_weighted["output_keys"] if last_weighted else []
+        activation = (len(call["input_keys"]) == 1 and own
+                      and call["input_keys"] == own[:1]
+                      and taken.get(own[0], 0) == 1
+                      and own[0] not in flow["outputs"])
+        if not activation:
+            dropped.add(index)
+    return dropped
+
+
 def effective_rows(calls: list[dict], flow: dict | None = None) -> list[Row]:
     """Turns traced calls (see :func:`grader.probe.describe_call`) to rows,
-    leaving out side branches (see :func:`side_branches`)."""
+    leaving out side branches (see :func:`side_branches`) and TensorFlow ops
+    that are not activations (see :func:`raw_ops`)."""
     rows: list[Row] = []
-    dropped = side_branches(calls, flow)
+    dropped = side_branches(calls, flow) | raw_ops(calls, flow)
     for index, call in enumerate(calls):
         if index in dropped:
             continue

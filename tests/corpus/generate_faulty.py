@@ -306,7 +306,18 @@ K2_WHOLE_KL = ("    kl = -0.5 * K.sum(1 + z_log_var - K.square(z_mean) - "
 K2_ENC = "    encoder = keras.models.Model(inputs, [z, z_mean, z_log_var])"
 K2_AUTO = "    outputs = decoder(encoder(inputs)[0])"
 K2_SAMPLE = "    return z_mean + K.exp(0.5 * z_log_var) * epsilon"
+K2_GRAPH_Z = "    z = mean + K.exp(log_var / 2) * epsilon"
+K2_GRAPH_AUTO = ("    auto = keras.Model(inputs, decoder(encoder(inputs)[0]))")
 KERAS2_DEFECTS = {
+    "k2_graph_ops_spread_exp_log_var": (
+        "graph_ops", [(K2_GRAPH_Z, K2_GRAPH_Z.replace("log_var / 2",
+                                                      "log_var"))],
+        "sampling", "exp(log_var / 2)",
+        SHAPES + ["activations", "encoder-outputs", "decoder-input"]),
+    "k2_graph_ops_decoder_fed_mean": (
+        "graph_ops", [(K2_GRAPH_AUTO, K2_GRAPH_AUTO.replace("[0]", "[1]"))],
+        "decoder-input", "feeds the mean",
+        SHAPES + ["encoder-outputs", "sampling"]),
     "k2_auto_add_loss_no_kl": ("auto_add_loss_kl", [(K2_ADD_KL + "\n", "")],
                                "kl-divergence", "no KL term",
                                SHAPES + ["sampling", "reconstruction-loss"]),
