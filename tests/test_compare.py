@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import os
-import re
 import shutil
 import struct
 import subprocess
@@ -14,8 +13,9 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-import numpy as np
 import pytest
+
+from browser import needs_browser, render
 
 from conftest import REPO_ROOT
 from grading import CACHE, KERAS_MAJOR, SUBMISSIONS
@@ -100,32 +100,10 @@ def test_faulty_folder_still_gets_a_report(reports):
     assert "feeds the mean" in html
 
 
-def browser() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.mark.skipif(browser() is None and not os.environ.get("CI"),
-                    reason="Debian's chromium is not installed (.ci/run "
-                           "installs it)")
+@needs_browser
 @pytest.mark.parametrize("which", [0, 1], ids=["reference", "faulty"])
 def test_page_renders_in_headless_chromium(reports, which, tmp_path):
-    from PIL import Image
-
-    path = reports["paths"][which]
-    flags = [browser(), "--headless", "--no-sandbox", "--disable-gpu",
-             "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
-             "--virtual-time-budget=5000"]
-    dom = subprocess.run(flags + ["--dump-dom", path.as_uri()],
-                         capture_output=True, text=True, timeout=120)
-    loaded = re.search(r'data-loaded="(\d+)/(\d+)"', dom.stdout)
-    assert loaded, dom.stderr[-2000:]
-    assert loaded.group(1) == loaded.group(2) != "0"
-    shot = tmp_path / "shot.png"
-    subprocess.run(flags + ["--window-size=1280,1600",
-                            f"--screenshot={shot}", path.as_uri()],
-                   capture_output=True, timeout=120)
-    pixels = np.asarray(Image.open(shot).convert("L"), "float32")
+    loaded, total, pixels = render(reports["paths"][which], tmp_path)
+    assert loaded == total != 0
     assert pixels.shape == (1600, 1280)
     assert pixels.std() > 10  # text, tables and figures, not a blank page
