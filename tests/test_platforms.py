@@ -18,7 +18,6 @@ import yaml
 from PIL import Image
 
 from conftest import REPO_ROOT
-from grader.platforms import classroom
 from grader.platforms.gradescope import Settings, build_zip
 from grader.platforms.submission import locate
 from grader.report import github, gradescope, prairielearn
