@@ -2,6 +2,8 @@
 right check in bounded time, tampering earns nothing, results repeat."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import subprocess
@@ -124,9 +126,12 @@ def test_cli_exit_codes_json_schema_and_junit(tmp_path):
 
 def test_batch_mode_writes_one_row_per_student(tmp_path):
     root = tmp_path / "class"
-    for name in ("alice", "bob"):
-        shutil.copytree(SUBMISSIONS / ("mixed" if name == "bob"
-                                       else "style_only"), root / name)
+    for name, folder in (("alice", SUBMISSIONS / "style_only"),
+                         ("bob", SUBMISSIONS / "mixed"),
+                         ("carol", SUBMISSIONS / "tamper_numpy_correct"),
+                         ("dave", SUBMISSIONS.parent / "corpus" / "errors"
+                          / "adam_lr")):
+        shutil.copytree(folder, root / name)
     csv_path = tmp_path / "grades.csv"
     done = subprocess.run(
         [sys.executable, "-m", "grader", "batch", str(root), "--out",
@@ -135,9 +140,17 @@ def test_batch_mode_writes_one_row_per_student(tmp_path):
     assert done.returncode == 0, done.stderr
     rows = csv_path.read_text().splitlines()
     assert rows[0] == ("student,task0,total,max,status,detail,sandbox,"
-                       "seconds,hash,grader,report")
+                       "integrity,keras,seconds,hash,grader,report")
+    table = {row["student"]: row for row in csv.DictReader(
+        io.StringIO(csv_path.read_text()))}
     assert rows[1].startswith("alice,34,34,37,graded,")
     assert rows[2].startswith("bob,")
+    assert table["alice"]["integrity"] == table["alice"]["keras"] == ""
+    assert "0-vanilla.py: replaced numpy.allclose" in \
+        table["carol"]["integrity"]
+    if KERAS_MAJOR == 3:  # Adam(lr=...) is Keras 2 code
+        assert table["dave"]["keras"].startswith("task0: Keras 3 ")
+        assert "Keras 2 37 of 37, counted: Keras 3" in table["dave"]["keras"]
     assert (tmp_path / "grades-reports" / "alice.json").exists()
 
 

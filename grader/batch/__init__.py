@@ -20,6 +20,7 @@ from grader.batch.jobs import JobSpec, pack
 from grader.batch.progress import Progress
 from grader.batch.resume import kept_rows, record_path
 from grader.batch.table import Table, columns, row_of
+from grader.isolation import detect, hide_from_workers
 from grader.reference import ReferenceError
 from grader.runner import Options
 
@@ -61,6 +62,12 @@ def run_batch(root: Path, out: Path, options: Options,
     spec = JobSpec.from_options(options)
     reports_dir = reports_dir_of(out)
     reports_dir.mkdir(parents=True, exist_ok=True)
+    if detect(options.sandbox).level == "uid":
+        # Workers share the machine's filesystem view at this level: no
+        # student's worker may read the class's folders or the reports.
+        for path in hide_from_workers([root, reports_dir]):
+            print(f"note: made {path} unreadable to other users, so that "
+                  "no student's worker can read it", file=stream)
     folders = student_folders(root)
     packed = {f.name: pack(f) for f in folders}
     header = columns(spec.tasks)

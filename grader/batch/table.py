@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 from typing import Any, TextIO
 
-FIXED = ("total", "max", "status", "detail", "sandbox", "seconds", "hash",
-         "grader", "report")
+FIXED = ("total", "max", "status", "detail", "sandbox", "integrity", "keras",
+         "seconds", "hash", "grader", "report")
 
 
 def columns(tasks: list[int] | tuple[int, ...]) -> list[str]:
@@ -28,11 +28,39 @@ def row_of(record: dict[str, Any], tasks: list[int] | tuple[int, ...],
         "status": record["status"],
         "detail": " ".join((record.get("detail") or "").split())[:300],
         "sandbox": str((record.get("extra") or {}).get("sandbox", "")),
+        "integrity": integrity_cell(record.get("extra") or {}),
+        "keras": keras_cell(record.get("extra") or {}),
         "seconds": f"{record.get('seconds', 0):.1f}",
         "hash": record.get("hash", ""),
         "grader": record.get("version", ""),
         "report": report})
     return row
+
+
+def integrity_cell(extra: dict[str, Any]) -> str:
+    """What the integrity checks found, per task file (empty: nothing)."""
+    parts = []
+    for filename, found in sorted((extra.get("integrity") or {}).items()):
+        what = "; ".join(f"{kind} {', '.join(items[:3])}"
+                         for kind, items in sorted(found.items()))
+        parts.append(f"{filename}: {what}")
+    return " | ".join(parts)[:300]
+
+
+def keras_cell(extra: dict[str, Any]) -> str:
+    """Each task graded under both Keras versions: both scores, and which
+    one counts (see :mod:`grader.keras_versions`)."""
+    facts = extra.get("keras") or {}
+    primary, second = facts.get("graded"), facts.get("other")
+    parts = []
+    for number, entry in sorted((facts.get("tasks") or {}).items()):
+        if f"keras{second}" not in entry:
+            continue
+        parts.append(
+            f"task{number}: Keras {primary} {entry[f'keras{primary}']:g}, "
+            f"Keras {second} {entry[f'keras{second}']:g} of "
+            f"{entry['max']:g}, counted: Keras {entry['scored_under']}")
+    return "; ".join(parts)
 
 
 class Table:
