@@ -1,6 +1,7 @@
 """Helpers for tests that run the grader (parent side: no TensorFlow)."""
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -16,11 +17,25 @@ CACHE = Path(tempfile.gettempdir()) / f"ae-grader-test-cache-{os.getuid()}"
 
 
 def run_grader(folder: Path, tasks: list[int], seconds: float = 120,
-               memory_mb: int = 8192) -> Report:
-    """Grades ``folder`` under the Keras version the test session uses."""
-    options = Options(tasks=tasks, keras_major=KERAS_MAJOR,
+               memory_mb: int = 8192, fresh: bool = False) -> Report:
+    """Grades ``folder`` under the Keras version the test session uses.
+
+    A folder graded with the same settings before in this session is not
+    graded again (its report is shared), unless ``fresh``.
+    """
+    if fresh:
+        return _grade(folder, tuple(tasks), seconds, memory_mb)
+    return _graded(Path(folder).resolve(), tuple(tasks), seconds, memory_mb)
+
+
+def _grade(folder: Path, tasks: tuple[int, ...], seconds: float,
+           memory_mb: int) -> Report:
+    options = Options(tasks=list(tasks), keras_major=KERAS_MAJOR,
                       limits=Limits(seconds, memory_mb), cache_dir=CACHE)
     return grade(folder, options)
+
+
+_graded = functools.lru_cache(maxsize=None)(_grade)
 
 
 def statuses(report: Report, task: int) -> dict[str, str]:
