@@ -18,6 +18,8 @@ import yaml
 from PIL import Image
 
 from conftest import REPO_ROOT
+from grader.checks import checks_for
+from grader.file_rules import RULES
 from grader.platforms.gradescope import Settings, build_zip
 from grader.platforms.submission import locate
 from grader.report import github, gradescope, prairielearn
@@ -29,6 +31,9 @@ CORPUS = REPO_ROOT / "tests" / "corpus"
 CORRECT = CORPUS / "correct" / "sequential"
 FAULTY = CORPUS / "faulty" / "vanilla_sgd"
 HANG_SECONDS = 15
+# Task 0's checks: the file rules (1 point each) and the model checks.
+TASK0_CHECKS = len(RULES) + len(checks_for("dense"))
+TASK0_POINTS = len(RULES) + sum(c.points for c in checks_for("dense"))
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 # The packaging, the scripts and the formats do not depend on the Keras
 # version (the grading inside them does, and is tested under both).
@@ -185,20 +190,20 @@ def test_run_autograder_gives_the_graders_points(autograder, expected,
     assert points(data) == points(gradescope.results(report))
     assert data["score"] == report.score
     if folder == "correct":
-        assert data["score"] == report.max_score == 35
+        assert data["score"] == report.max_score == TASK0_POINTS
         assert "All checks passed." in data["output"]
     else:
         failed = [t for t in data["tests"] if t["status"] == "failed"]
         assert failed[0]["name"] == "Task 0: compiled with Adam"
         assert "compiled with SGD" in failed[0]["output"]
-        assert 0 < data["score"] < 35
+        assert 0 < data["score"] < TASK0_POINTS
     assert "Score:" in output  # the text report goes to stdout
 
 
 def test_run_autograder_on_an_empty_submission(autograder):
     data, _ = run_autograder(autograder, None)
     check_gradescope_schema(data)
-    assert data["score"] == 0 and len(data["tests"]) == 19
+    assert data["score"] == 0 and len(data["tests"]) == TASK0_CHECKS
     assert "None of the task files (0-vanilla.py) was found" in \
         data["output"]
 
@@ -351,7 +356,7 @@ def test_workflow_grade_step_reports_the_points(tmp_path, expected):
     data = github.decode_line(lines[0])
     report = expected["faulty"]
     assert data["version"] == 1 and data["status"] == "fail"
-    assert data["max_score"] == report.max_score == 35
+    assert data["max_score"] == report.max_score == TASK0_POINTS
     assert sum(t["score"] for t in data["tests"]) == report.score
     assert [t["score"] for t in data["tests"]] == \
         [r.points for r in report.results]
@@ -390,7 +395,8 @@ def test_github_output_line_round_trip(expected):
     assert key == "result" and line.endswith("\n") and "\n" not in value
     data = json.loads(base64.b64decode(value))
     assert data["status"] == "pass"
-    assert sum(t["score"] for t in data["tests"]) == data["max_score"] == 35
+    assert sum(t["score"] for t in data["tests"]) == data["max_score"] == \
+        TASK0_POINTS
 
 
 # ------------------------------------------------------------ PrairieLearn
