@@ -49,7 +49,7 @@ class Limits:
 
     seconds: float = 180.0   # wall clock
     memory_mb: int = 8192    # address space (RLIMIT_AS)
-    disk_mb: int = 64        # writable space of its folder
+    disk_mb: int = 32        # writable space of its folder
     file_mb: int = 16        # largest file it may write (RLIMIT_FSIZE)
     output_kb: int = 2048    # stdout + stderr before it is stopped
     processes: int = 512     # processes and threads (RLIMIT_NPROC)
@@ -326,7 +326,7 @@ class Session:
         """Waits for the job's end; stops it at a limit (returns which)."""
         deadline = time.monotonic() + self.limits.seconds
         status = None
-        while not record["done"].wait(0.02):
+        while not record["done"].wait(0.01):
             if time.monotonic() > deadline:
                 status = "timeout"
             elif output.over.is_set():
