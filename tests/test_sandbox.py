@@ -2,8 +2,9 @@
 
 Each file below builds correct models (the reference's task 0) and first
 does one hostile thing. They are graded at every isolation level this
-machine offers (bubblewrap; the uid level when the tests run as root),
-with the in-process guard on and off: the sandbox alone must hold. For
+machine offers (bubblewrap; the uid level when the tests run as root) with
+the in-process guard off: the sandbox alone must hold; and with the guard
+on at the strongest level, for the guard's own sentences. For
 every grading: nothing outside the worker's folder changed (grader files,
 the reference cache, the other students' folders), no process is left,
 the listener received nothing, a report was written and the task failed
@@ -262,7 +263,7 @@ def hostile(tmp_path_factory):
     listener.start()
     canaries, cases = [], [(levels()[0], True, "classmate", classmate)]
     for level in levels():
-        for guard in (True, False):
+        for guard in (True, False) if level == levels()[0] else (False,):
             for name, snippet in HOSTILE.items():
                 folder = root / f"{level}-{guard}" / name
                 folder.mkdir(parents=True)
