@@ -162,6 +162,10 @@ def child(job: dict, level: str) -> None:
     os.dup2(job["output_fd"], 2)
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     os.close(job["output_fd"])
+    # Fresh stream objects on the job's pipe: the server's own carry the
+    # server's buffers and locks.
+    sys.stdout = open(1, "w", buffering=1, closefd=False)
+    sys.stderr = open(2, "w", buffering=1, closefd=False)
     if job.get("src"):
         shutil.copytree(job["src"], job["cwd"])
     if level == "uid":
@@ -189,7 +193,9 @@ def serve(level: str) -> None:
                     sweep(job, level)
             continue
         job = message
-        with _state_lock:
+        # No other thread may be inside send() while forking: the child
+        # would inherit stdout's lock held, and hang on its first print.
+        with _state_lock, _send_lock:
             pid = os.fork()
             if pid == 0:
                 try:
