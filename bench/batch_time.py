@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TASK_FILES = ("0-vanilla.py", "1-sparse.py", "2-convolutional.py",
+TASK_FILES = tuple(t.filename for t in TASKS.values())
               "3-variational.py")
 ROW = re.compile(r"^\S+: [\d.]+/[\d.]+")
 

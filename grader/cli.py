@@ -1,72 +1,31 @@
-"""Command line: ``python -m grader [DIR]``, ``batch`` and their options."""
+"""The command line, and the only module that parses arguments:
+``python -m grader [DIR]``, ``batch``, ``compare``, ``gradescope`` and
+``classroom``. Every command grades through :func:`grader.pipeline.grade`."""
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import time
 import traceback
 from pathlib import Path
 
-from grader.isolation import SandboxUnavailable, detect
+from grader.options import GRADING_FLAGS, Options, options_from
+from grader.paths import REPO_ROOT
+from grader.pipeline import grade
 from grader.platforms.submission import locate
-from grader.reference import ReferenceError
 from grader.report import github, gradescope, prairielearn
 from grader.report.gradescope import VISIBILITIES
 from grader.results import Report
-from grader.runner import Options, grade
-from grader.sandbox import REPO_ROOT, Limits
+from grader.run.isolation import SandboxUnavailable, detect
+from grader.run.reference import ReferenceUnavailable
 from grader.tasks import TASKS, parse_tasks
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--tasks", metavar="0,3",
-                        help="grade only these tasks (default: all)")
-    parser.add_argument("--keras", choices=("2", "3", "best"), default="3",
-                        help="run submissions under Keras 2 (tf-keras) or "
-                             "Keras 3 (default); best: under both, keeping "
-                             "the better score of each task")
-    parser.add_argument("--no-other-keras", action="store_true",
-                        help="do not grade a task that Keras failed under "
-                             "the other Keras version too (by default its "
-                             "score there is shown, for information)")
-    parser.add_argument("--timeout", type=float, default=180.0,
-                        metavar="S", help="wall-clock limit per task file "
-                                          "(default 180 s)")
-    parser.add_argument("--memory", type=int, default=8192, metavar="MB",
-                        help="memory limit per task file (default 8192 MB)")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="recompute the reference instead of reusing "
-                             "the cached measurements")
-    parser.add_argument("--workers", type=int, default=2, metavar="N",
-                        help="task files graded in parallel (default 2)")
-    parser.add_argument("--sandbox", choices=("auto", "bwrap", "uid",
-                                              "none"), default="auto",
-                        help="how workers are isolated: bubblewrap "
-                             "namespaces, an unprivileged uid per worker "
-                             "(root without namespaces), or none (debugging "
-                             "only); auto picks the strongest available")
-    parser.add_argument("--no-fork-server", action="store_true",
-                        help="start every worker as a new Python process "
-                             "instead of forking it from a process that "
-                             "has already imported TensorFlow")
-
-
-def options_from(args: argparse.Namespace) -> Options:
-    best = args.keras == "best"
-    if best and args.no_other_keras:
-        raise ValueError("--keras best grades under both versions: it "
-                         "cannot be combined with --no-other-keras")
-    options = Options(tasks=parse_tasks(args.tasks),
-                      keras_major=3 if best else int(args.keras),
-                      other_keras="best" if best else
-                      "off" if args.no_other_keras else "info",
-                      limits=Limits(args.timeout, args.memory),
-                      workers=args.workers,
-                      fork_server=not args.no_fork_server,
-                      sandbox=args.sandbox)
-    if args.no_cache:
-        options.cache_dir = None
-    return options
+    """Adds the grading options every grading command shares."""
+    for flags, settings in GRADING_FLAGS:
+        parser.add_argument(*flags, **settings)
 
 
 def parse(parser: argparse.ArgumentParser, argv: list[str],
@@ -75,7 +34,7 @@ def parse(parser: argparse.ArgumentParser, argv: list[str],
     named by ``folder_arg`` (a usage error, exit code 2, if it is none)."""
     args = parser.parse_args(argv)
     try:
-        options = options_from(args)
+        options = options_from(vars(args))
         detect(options.sandbox)
     except (ValueError, SandboxUnavailable) as error:
         parser.error(str(error))
@@ -109,6 +68,15 @@ def write_outputs(args: argparse.Namespace, report: Report | None,
         target = args.github_output or os.environ.get("GITHUB_OUTPUT")
         github.append_output(github.failure(error) if error
                              else github.results(report), Path(target))
+
+
+def grader_failed(error: Exception) -> int:
+    """Says on stderr that the grader itself failed (a traceback unless
+    the reference could not be measured); returns exit code 3."""
+    print(f"grader error: {error}", file=sys.stderr)
+    if not isinstance(error, ReferenceUnavailable):
+        traceback.print_exc()
+    return 3
 
 
 def grade_main(argv: list[str]) -> int:
@@ -153,16 +121,12 @@ def grade_main(argv: list[str]) -> int:
         folder, notes = locate(folder, options.tasks)
     images: list[dict[str, str]] = []
     try:
-        if args.json and args.format == "prairielearn":
-            raw: dict[int, tuple[dict | None, dict]] = {}
-            report = grade(folder, options, mode="compare", raw=raw)
-            images = prairielearn.reconstruction_images(raw)
-        else:
-            report = grade(folder, options)
+        options.pictures = bool(args.json) and args.format == "prairielearn"
+        report = grade(folder, options)
+        if options.pictures:
+            images = prairielearn.reconstruction_images(report)
     except Exception as error:  # the student still gets a message
-        print(f"grader error: {error}", file=sys.stderr)
-        if not isinstance(error, ReferenceError):
-            traceback.print_exc()
+        grader_failed(error)
         write_outputs(args, None, notes, [], error=(
             "The grader itself failed, so your files were not graded "
             "(this is not a problem in your files): "
@@ -252,6 +216,33 @@ def classroom_main(argv: list[str]) -> int:
     return 0
 
 
+def compare_main(argv: list[str]) -> int:
+    """``python -m grader compare DIR [--out FOLDER]``."""
+    from grader.report.compare_page import DEFAULT_OUT, write_report
+
+    parser = argparse.ArgumentParser(
+        prog="python -m grader compare",
+        description="Writes an HTML page comparing a folder's models with "
+                    "the reference's.")
+    parser.add_argument("submission", help="folder with the task files")
+    parser.add_argument("--out", default=str(DEFAULT_OUT), metavar="FOLDER",
+                        help="where index.html goes (default: "
+                             "./compare-report)")
+    add_common(parser)
+    args, options, folder = parse(parser, argv, "submission")
+    started = time.monotonic()
+    options.pictures = True
+    try:
+        report = grade(folder, options)
+    except Exception as error:
+        return grader_failed(error)
+    path, summary = write_report(report, Path(args.out))
+    print("\n".join(summary))
+    print(f"({time.monotonic() - started:.1f} s)")
+    print(path.resolve())
+    return 3 if report.grader_errors else 0
+
+
 def batch_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m grader batch",
@@ -287,7 +278,6 @@ def main(argv: list[str] | None = None) -> int:
         if argv and argv[0] == "batch":
             return batch_main(argv[1:])
         if argv and argv[0] == "compare":
-            from grader.compare import compare_main
             return compare_main(argv[1:])
         if argv and argv[0] == "gradescope":
             return gradescope_main(argv[1:])

@@ -42,6 +42,11 @@ class Report:
     # Gradescope's extra_data and in the batch CSV.
     extra: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # one line each, shown
+    # Each task's measurements (student's or None, reference's) behind its
+    # verdicts: what the comparison page and PrairieLearn's images show.
+    # In memory only, never written out.
+    measurements: dict[int, tuple[dict | None, dict]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @property
     def score(self) -> float:

@@ -7,8 +7,8 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-TASK_FILES = ("0-vanilla", "1-sparse", "2-convolutional", "3-variational")
+from grader.paths import REPO_ROOT  # noqa: E402
+from grader.tasks import TASKS  # noqa: E402
 
 
 def load_task(stem: str, folder: Path = REPO_ROOT):
@@ -40,4 +40,4 @@ def _seeded(request):
 @pytest.fixture(scope="session")
 def tasks():
     """The four reference modules, keyed by task number."""
-    return {int(stem[0]): load_task(stem) for stem in TASK_FILES}
+    return {number: load_task(task.stem) for number, task in TASKS.items()}

@@ -7,8 +7,9 @@ import tempfile
 from pathlib import Path
 
 from grader.results import Report
-from grader.runner import Options, grade
-from grader.sandbox import Limits
+from grader.options import Options
+from grader.pipeline import grade
+from grader.options import Limits
 
 SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
 KERAS_MAJOR = 2 if os.environ.get("TF_USE_LEGACY_KERAS") == "1" else 3

@@ -24,7 +24,7 @@ import pytest
 
 from browser import needs_browser, render
 
-from conftest import REPO_ROOT
+from grader.paths import REPO_ROOT
 from grading import CACHE, KERAS_MAJOR, SUBMISSIONS
 from grader.batch import reports_dir_of
 from grader.batch.cluster import parse_scheduler

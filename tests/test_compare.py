@@ -17,7 +17,7 @@ import pytest
 
 from browser import needs_browser, render
 
-from conftest import REPO_ROOT
+from grader.paths import REPO_ROOT
 from grading import CACHE, KERAS_MAJOR, SUBMISSIONS
 
 CORPUS = Path(__file__).resolve().parent / "corpus"

@@ -21,12 +21,13 @@ from pathlib import Path
 import pytest
 
 from grader import cli
-from grader.checks import causes
-from grader.compare import write_report
-from grader.file_rules import RULES
+from grader.judge import causes
+from grader.report.compare_page import write_report
+from grader.judge.file_rules import RULES
 from grader.results import Report
-from grader.runner import Options, grade
-from grader.sandbox import Limits
+from grader.options import Options
+from grader.pipeline import grade
+from grader.options import Limits
 from grader.tasks import TASKS
 from grading import CACHE, KERAS_MAJOR
 
@@ -64,10 +65,10 @@ def graded() -> dict[tuple[str, int, str], tuple[Report, dict]]:
     def one(key: tuple[str, int, str]) -> tuple[Report, dict]:
         """One grading: its report and the workers' raw results."""
         name, version, mode = key
-        raw: dict = {}
         options = replace(base, tasks=[MANIFEST[name]["task"]],
                           keras_major=version, other_keras=mode)
-        return grade(ERRORS / name, options, pool, raw=raw), raw
+        report = grade(ERRORS / name, options, pool)
+        return report, report.measurements
 
     keys = gradings()
     with ThreadPoolExecutor(max_workers=2) as pool, \
@@ -222,7 +223,7 @@ def test_no_feedback_contains_an_escape_code(graded, tmp_path):
     for (name, version, mode), (report, raw) in graded.items():
         renderings = [report.text(FILES), json.dumps(report.gradescope())]
         if name in ("lambda_batch_shape", "decoder_fed_three"):
-            page, _ = write_report(report, raw, tmp_path / f"{name}{version}")
+            page, _ = write_report(report, tmp_path / f"{name}{version}")
             renderings.append(page.read_text())
         for rendering in renderings:
             assert not ESCAPE.search(rendering), (name, version, mode)
@@ -246,7 +247,7 @@ def test_plain_and_shorten_never_cut_mid_word():
 
 def test_compare_page_leads_with_what_is_wrong(graded, tmp_path):
     report, raw = graded[("decoder_fed_three", 3, "info")]
-    path, summary = write_report(report, raw, tmp_path)
+    path, summary = write_report(report, tmp_path)
     page = path.read_text()
     wrong = page.index("What is wrong")
     assert wrong < page.index("<h3>Layers for")

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPO_ROOT, TASK_FILES
-from grader.file_rules import check_file
+from grader.paths import REPO_ROOT
+from grader.tasks import TASKS
+from grader.judge.file_rules import check_file
 
 
-@pytest.mark.parametrize("stem", TASK_FILES)
+@pytest.mark.parametrize("stem", [t.stem for t in TASKS.values()])
 def test_reference_files_follow_every_rule(stem):
     verdicts = check_file(REPO_ROOT / f"{stem}.py")
     assert {k: v.message for k, v in verdicts.items()

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.file_rules import RULES
-from grader.runner import Options, grade
-from grader.sandbox import Limits
+from grader.judge.file_rules import RULES
+from grader.options import Options
+from grader.pipeline import grade
+from grader.options import Limits
 from grader.tasks import TASKS
 from grading import CACHE, KERAS_MAJOR
 

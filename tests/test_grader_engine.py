@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import REPO_ROOT
+from grader.paths import REPO_ROOT
 from grading import SUBMISSIONS, KERAS_MAJOR, failed, run_grader, statuses
 
 

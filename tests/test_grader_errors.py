@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from grader import cli
-from grader.checks import Evidence
+from grader.judge.evidence import Evidence
 from grader.results import CheckResult, Report
-from grader.runner import evaluate
+from grader.judge.engine import evaluate
 from grader.tasks import TASKS
 
 

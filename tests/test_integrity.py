@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPO_ROOT
-from grader.file_rules import RULES
+from grader.paths import REPO_ROOT
+from grader.judge.file_rules import RULES
 from grading import SUBMISSIONS, run_grader
 
 MODEL_CHECKS = ("loads", "returns", "encoder-layers", "decoder-layers",

@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import REPO_ROOT
+from grader.paths import REPO_ROOT
 
 FLOAT = r"-?\d+\.\d+(?:e-?\d+)?"
 FIGURES = {0: [("0-main.png", 640, 480)], 1: [("1-main.png", 640, 480)],

@@ -17,9 +17,9 @@ import pytest
 import yaml
 from PIL import Image
 
-from conftest import REPO_ROOT
-from grader.checks import checks_for
-from grader.file_rules import RULES
+from grader.paths import REPO_ROOT
+from grader.judge.checks import checks_for
+from grader.judge.file_rules import RULES
 from grader.platforms.gradescope import Settings, build_zip
 from grader.platforms.submission import locate
 from grader.report import github, gradescope, prairielearn

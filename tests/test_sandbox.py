@@ -28,11 +28,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT
+from grader.paths import REPO_ROOT
 from grading import KERAS_MAJOR
-from grader.isolation import SandboxUnavailable, detect
-from grader.runner import Options, grade
-from grader.sandbox import Limits
+from grader.run.isolation import SandboxUnavailable, detect
+from grader.options import Options
+from grader.pipeline import grade
+from grader.options import Limits
 
 pytestmark = pytest.mark.skipif(KERAS_MAJOR != 3, reason="the sandbox does "
                                 "not depend on the Keras version")

@@ -20,9 +20,9 @@ from grader.batch.jobs import JobSpec, pack
 from grader.batch.progress import Progress
 from grader.batch.resume import kept_rows, record_path
 from grader.batch.table import Table, columns, row_of
-from grader.isolation import detect, hide_from_workers
-from grader.reference import ReferenceError
-from grader.runner import Options
+from grader.run.isolation import detect, hide_from_workers
+from grader.run.reference import ReferenceUnavailable
+from grader.options import Options
 
 
 def reports_dir_of(out: Path) -> Path:
@@ -101,7 +101,7 @@ def run_batch(root: Path, out: Path, options: Options,
                       else f" [{record['status']}]")
             progress.advance(f"{name}: {record['score']:g}/"
                              f"{record['max_score']:g}{status}")
-    except ReferenceError as error:
+    except ReferenceUnavailable as error:
         print(f"grader error: {error}", file=sys.stderr)
         return 3
     finally:

@@ -2,7 +2,7 @@
 
 A job receives the folder as bytes (a zip of its top-level files, as the
 sandbox would copy them), unpacks it into a temporary folder on whatever
-machine runs it, grades it with :func:`grader.runner.grade` exactly as
+machine runs it, grades it with :func:`grader.pipeline.grade` exactly as
 ``python -m grader`` does, and returns plain data (scores, every check's
 result, the text and Gradescope reports). It never raises: a grading that
 fails for any reason comes back with a status and a sentence.
@@ -23,15 +23,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.isolation import detect
-from grader.reference import ReferenceError, default_cache_dir, \
-    library_versions, reference_results
+from grader.options import Limits, Options, default_cache_dir
+from grader.paths import GRADER_DIR, REPO_ROOT
+from grader.pipeline import grade
 from grader.results import Report
-from grader.runner import Options, grade
-from grader.sandbox import MAX_COPIED_FILE, REPO_ROOT, Limits
+from grader.run.isolation import detect
+from grader.run.reference import (ReferenceUnavailable, library_versions,
+                                  reference_results)
+from grader.run.sandbox import MAX_COPIED_FILE
 from grader.tasks import TASKS
-
-GRADER_DIR = Path(__file__).resolve().parent.parent
 # Sources that only render or schedule: they cannot change a verdict.
 NOT_VERDICT = ("batch", "report")
 # A folder's status, most serious first (a folder gets the first that fits).
@@ -235,7 +235,7 @@ def grade_job(name: str, payload: bytes, digest: str, spec: JobSpec,
                 "gradescope": report.gradescope(),
                 "seconds": time.monotonic() - started,
                 "host": socket.gethostname(), "pid": os.getpid()}
-    except ReferenceError as error:
+    except ReferenceUnavailable as error:
         return failure(name, spec, digest, f"grader error: {error}", started)
     except Exception as error:  # a job reports, it never raises
         return failure(name, spec, digest,

@@ -49,7 +49,7 @@ def integrity_cell(extra: dict[str, Any]) -> str:
 
 def keras_cell(extra: dict[str, Any]) -> str:
     """Each task graded under both Keras versions: both scores, and which
-    one counts (see :mod:`grader.keras_versions`)."""
+    one counts (see :mod:`grader.judge.keras_versions`)."""
     facts = extra.get("keras") or {}
     primary, second = facts.get("graded"), facts.get("other")
     parts = []

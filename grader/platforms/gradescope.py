@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.sandbox import REPO_ROOT
+from grader.paths import REPO_ROOT
 from grader.tasks import TASKS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from grader.compare import LOAD_CHECK, image_tag, png, pyplot
+from grader.report.compare_page import LOAD_CHECK, image_tag, png, pyplot
 from grader.tasks import TASKS
 
 CSS = """

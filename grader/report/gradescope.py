@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterable
 
-from grader.file_rules import RULES
+from grader.judge.file_rules import RULES
 from grader.report.text import summary
 from grader.results import Report
 

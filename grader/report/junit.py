@@ -16,7 +16,7 @@ class _ProvideReport:
         self.report = report
 
     def pytest_configure(self, config: pytest.Config) -> None:
-        from grader.conftest import REPORT_KEY
+        from grader.pytest_plugin import REPORT_KEY
         config.stash[REPORT_KEY] = self.report
 
 

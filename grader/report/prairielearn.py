@@ -21,16 +21,16 @@ BUDGET = 950_000  # leaves room for what PrairieLearn adds around it
 CUT_MESSAGE = 1500
 
 
-def reconstruction_images(raw: dict[int, tuple[dict | None, dict]]
+def reconstruction_images(report: Report
                           ) -> list[dict[str, str]]:
     """Per task graded in compare mode, the reconstruction figure."""
-    from grader.compare import reconstructions_figure
+    from grader.report.compare_page import reconstructions_figure
 
     images = []
-    for number in sorted(raw):
-        student, reference = raw[number]
-        mine = (student or {}).get("compare") or {}
-        ref = reference.get("compare") or {}
+    for number in sorted(report.measurements):
+        student, reference = report.measurements[number]
+        mine = (student or {}).get("pictures") or {}
+        ref = reference.get("pictures") or {}
         if ref.get("reconstructions") is None:
             continue
         encoded, _, _ = reconstructions_figure(mine, ref)

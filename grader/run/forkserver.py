@@ -1,10 +1,10 @@
 """A fork server: imports TensorFlow once, then forks one worker per job.
 
-Started by :class:`grader.sandbox.Session` as ``python -P -m
-grader.forkserver LEVEL`` (inside bubblewrap at the ``bwrap`` level, as
+Started by :class:`grader.run.sandbox.Session` as ``python -P -m
+grader.run.forkserver LEVEL`` (inside bubblewrap at the ``bwrap`` level, as
 root at the ``uid`` level). It reads one JSON job per line on stdin; for
 each it forks a child that isolates itself (see :func:`child`) and runs
-:func:`grader.worker.main`. The server answers on stdout with ``{"id",
+:func:`grader.measure.worker.main`. The server answers on stdout with ``{"id",
 "pid"}`` when a child starts and ``{"id", "exit"}`` when it ends, and
 stops a job on ``{"kill": id}``. It never runs TensorFlow itself, so the
 children start from a clean, unthreaded TensorFlow.
@@ -149,7 +149,7 @@ def child(job: dict, level: str) -> None:
     uid level enters an empty network namespace and drops to the job's
     unprivileged uid before any student code runs.
     """
-    from grader import worker
+    from grader.measure import worker
 
     os.setsid()
     mine = {job["result_fd"], job["output_fd"]}
@@ -179,7 +179,7 @@ def child(job: dict, level: str) -> None:
     os.environ.clear()
     os.environ.update(job["env"])
     tempfile.tempdir = None  # read TMPDIR again
-    sys.argv = ["grader.worker"]
+    sys.argv = ["grader.measure.worker"]
     worker.main(job)
 
 
@@ -218,8 +218,9 @@ def main() -> None:
     not_dumpable()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import numpy  # noqa: F401
-    from grader import (compare_probe, data, guard, integrity,  # noqa: F401
-                        probe, tasks, transport, worker)
+    from grader import tasks, transport  # noqa: F401
+    from grader.measure import (data, guard, integrity,  # noqa: F401
+                                pictures, probe, worker)
 
     data.labelled_images()  # read once; the workers inherit it
     integrity.preload()

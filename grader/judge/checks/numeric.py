@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader.checks.base import Evidence, Verdict, check
-from grader.checks.loading import error_feedback
-from grader.checks.numbers import (LOSS_RTOL, TRAINING_RTOL,
-                                   VAE_TRAINING_RTOL, close, max_diff,
-                                   step_verdict)
+from grader.judge.evidence import Evidence
+from grader.judge.verdict import Verdict
+from grader.judge.registry import check
+from grader.judge.checks.loading import error_feedback
+from grader.judge.tolerances import (LOSS_RTOL, TRAINING_RTOL,
+                                     VAE_TRAINING_RTOL, close, max_diff,
+                                     step_verdict)
 
 ALL = ("dense", "sparse", "conv", "vae")
 

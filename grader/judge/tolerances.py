@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader.checks.base import Evidence, Verdict
+from grader.judge.evidence import Evidence
+from grader.judge.verdict import Verdict
 
 FORWARD_RTOL, FORWARD_ATOL = 1e-4, 1e-5
 LOSS_RTOL = 1e-4

@@ -12,7 +12,7 @@ from typing import Callable
 
 import pycodestyle
 
-from grader.checks.base import Verdict
+from grader.judge.verdict import Verdict
 
 SHEBANG = "#!/usr/bin/env python3"
 ALLOWED_IMPORT = "import tensorflow.keras as keras"

@@ -5,7 +5,7 @@ of the modules a grading relies on (NumPy and its testing helpers,
 unittest, pytest, TensorFlow, Keras's layers, models, losses and
 optimizers, and the grader's own modules); :func:`changed` lists the names
 whose object is no longer the one recorded. The parent judges the list
-(:mod:`grader.checks.integrity`); the worker only measures it.
+(:mod:`grader.judge.checks.integrity`); the worker only measures it.
 """
 from __future__ import annotations
 

@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from grader import transport
-from grader.isolation import Isolation
-from grader.sandbox import REPO_ROOT, Limits, run_tasks
+from grader.run.isolation import Isolation
+from grader.paths import REPO_ROOT
+from grader.options import Limits
+from grader.run.sandbox import run_tasks
 from grader.tasks import Task
 
 GRADER_DIR = Path(__file__).resolve().parent
@@ -27,15 +29,8 @@ _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
 
-class ReferenceError(RuntimeError):
+class ReferenceUnavailable(RuntimeError):
     """The reference solution could not be measured: a grader problem."""
-
-
-def default_cache_dir() -> Path:
-    base = os.environ.get("GRADER_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
-        "autoencoders-grader")
-    return Path(base)
 
 
 def library_versions() -> dict[str, str]:
@@ -70,16 +65,16 @@ def failure(result: dict | None) -> bool:
                                 "grader_error")) or any(
         a.get("error") or a.get("grader_error")
         for a in result.get("argsets", [])) or bool(
-        (result.get("compare") or {}).get("error"))
+        (result.get("pictures") or {}).get("error"))
 
 
 def reference_results(tasks: list[Task], keras_major: int, limits: Limits,
                       cache_dir: Path | None, isolation: Isolation,
-                      pool: Executor, mode: str = "grade"
+                      pool: Executor, pictures: bool = False
                       ) -> dict[int, dict[str, Any]]:
     """The reference's measurements for ``tasks``: from the cache where
     present, the rest measured in one sandbox of their own."""
-    suffix = "-compare" if mode == "compare" else ""
+    suffix = "-pictures" if pictures else ""
     tasks = sorted(tasks, key=lambda t: t.number)
     paths = {t.number: cache_dir / (f"{t.stem}-k{keras_major}-"
                                     f"{cache_key(t, keras_major)}{suffix}.npz")
@@ -100,11 +95,11 @@ def reference_results(tasks: list[Task], keras_major: int, limits: Limits,
                     path.unlink(missing_ok=True)
         missing = [t for t in tasks if t.number not in found]
         outcomes = run_tasks(REPO_ROOT, missing, keras_major, limits,
-                             isolation, pool, mode) if missing else {}
+                             isolation, pool, pictures) if missing else {}
         for task in missing:
             outcome = outcomes[task.number]
             if outcome.status != "ok" or failure(outcome.result):
-                raise ReferenceError(
+                raise ReferenceUnavailable(
                     f"measuring the reference {task.filename} failed "
                     f"({outcome.status}): {outcome.output[-1500:]}")
             found[task.number] = outcome.result

@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from grader import data as grader_data
+from grader.measure import data as grader_data
 from grader.tasks import Task
 
 import tensorflow as tf  # noqa: E402  (the worker imports TF once, here)

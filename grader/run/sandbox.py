@@ -1,7 +1,7 @@
 """Runs workers on task files inside an OS sandbox; returns what they measured.
 
-A :class:`Session` is one sandbox (see :mod:`grader.isolation` for the
-levels) holding one fork server (:mod:`grader.forkserver`), for the task
+A :class:`Session` is one sandbox (see :mod:`grader.run.isolation` for the
+levels) holding one fork server (:mod:`grader.run.forkserver`), for the task
 files of one folder: the reference and every student folder get sessions
 of their own, so they never share a PID namespace, a uid or a writable
 folder. Each task file is copied before the session starts; its worker
@@ -24,54 +24,24 @@ import tempfile
 import threading
 import time
 from concurrent.futures import Executor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from grader import transport
-from grader.isolation import (Isolation, UidLease, drop_to, python_paths,
-                              system_binds)
+from grader.run.isolation import (Isolation, UidLease, drop_to, python_paths,
+                                  system_binds)
+from grader.options import Limits
+from grader.paths import GRADER_DIR, REPO_ROOT
+from grader.run.outcome import WorkerOutcome
 from grader.tasks import Task
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-GRADER_DIR = REPO_ROOT / "grader"
 MAX_COPIED_FILE = 20 * 1024 * 1024
 MAX_RESULT = 64 * 1024 * 1024
 OUTPUT_TAIL = 4000
 PASSED_ENV = ("PATH", "LANG", "LC_ALL", "MNIST_PATH", "SYSTEMROOT")
 SANDBOX_ROOT = "/ae"  # inside bubblewrap: src/, work/, lib/grader
 WORLD_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm")
-
-
-@dataclass
-class Limits:
-    """What one worker may use."""
-
-    seconds: float = 180.0   # wall clock
-    memory_mb: int = 8192    # address space (RLIMIT_AS)
-    disk_mb: int = 32        # writable space of its folder
-    file_mb: int = 16        # largest file it may write (RLIMIT_FSIZE)
-    output_kb: int = 2048    # stdout + stderr before it is stopped
-    processes: int = 512     # processes and threads (RLIMIT_NPROC)
-
-    @property
-    def cpu_seconds(self) -> int:
-        """CPU time: TensorFlow uses both cores, so twice the wall time."""
-        return int(2 * self.seconds + 30)
-
-
-@dataclass
-class WorkerOutcome:
-    """What came back from one worker run."""
-
-    # "ok", "timeout", "crashed", "no-result", "output", "disk", "sandbox"
-    status: str
-    result: dict[str, Any] | None = None
-    returncode: int | None = None
-    seconds: float = 0.0
-    output: str = ""
-    notes: list[str] = field(default_factory=list)
-    left_processes: int = 0  # still running when it ended (then killed)
 
 
 def copy_submission(source: Path, target: Path) -> list[str]:
@@ -133,10 +103,11 @@ class Session:
     """One sandbox with one fork server, for the given task files."""
 
     def __init__(self, folder: Path, tasks: list[Task], keras_major: int,
-                 limits: Limits, isolation: Isolation, mode: str = "grade",
+                 limits: Limits, isolation: Isolation, pictures: bool = False,
                  guard: bool = True):
         self.tasks = {t.number: t for t in tasks}
-        self.limits, self.isolation, self.mode = limits, isolation, mode
+        self.limits, self.isolation = limits, isolation
+        self.pictures = pictures
         self.guard = guard
         # bubblewrap: one unprivileged uid for the sandbox; uid level: one
         # per worker, so that sweeping one worker's processes spares the
@@ -193,7 +164,7 @@ class Session:
         return self.home / "work" / task.stem
 
     def _argv(self, fds: list[int]) -> list[str]:
-        server = [sys.executable, "-P", "-m", "grader.forkserver",
+        server = [sys.executable, "-P", "-m", "grader.run.forkserver",
                   self.isolation.level, ",".join(str(f) for f in fds)]
         if self.isolation.level != "bwrap":
             return server
@@ -276,7 +247,7 @@ class Session:
         _, result_w, _, output_w = self.pipes[task.number]
         limits = asdict(self.limits)
         limits["cpu_seconds"] = self.limits.cpu_seconds
-        return {"id": task.number, "task": task.number, "mode": self.mode,
+        return {"id": task.number, "task": task.number, "pictures": self.pictures,
                 "cwd": cwd, "src": src, "env": env, "token": token,
                 "result_fd": result_w, "output_fd": output_w,
                 "limits": limits, "uid": self.uid_of(task),
@@ -467,7 +438,7 @@ def sweep_uid(uid: int) -> None:
 
 def run_tasks(folder: Path, tasks: list[Task], keras_major: int,
               limits: Limits, isolation: Isolation, pool: Executor,
-              mode: str = "grade", guard: bool = True,
+              pictures: bool = False, guard: bool = True,
               fork: bool = True) -> dict[int, WorkerOutcome]:
     """Measures ``tasks`` of ``folder`` on ``pool``'s threads: one session
     for all of them (with ``fork=False``, one per task: each worker then
@@ -478,7 +449,7 @@ def run_tasks(folder: Path, tasks: list[Task], keras_major: int,
     while pending:
         groups = [pending] if fork else [[t] for t in pending]
         sessions = [Session(folder, group, keras_major, limits, isolation,
-                            mode, guard) for group in groups]
+                            pictures, guard) for group in groups]
         try:
             futures = [(task, pool.submit(session.run, task))
                        for session, group in zip(sessions, groups)
@@ -505,5 +476,6 @@ def run_tasks(folder: Path, tasks: list[Task], keras_major: int,
         again = [t for t in tasks if outcomes[t.number].status == "sandbox"]
         for task in again:
             outcomes.update(run_tasks(folder, [task], keras_major, limits,
-                                      isolation, pool, mode, guard, fork))
+                                      isolation, pool, pictures, guard,
+                                      fork))
     return outcomes

@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from grader import data as grader_data
-from grader.probe import (Probe, StudentFault, error_info, flat_arrays,
-                          to_numpy)
+from grader.measure import data as grader_data
+from grader.measure.probe import (Probe, StudentFault, error_info, flat_arrays,
+                                  to_numpy)
 from grader.tasks import Task
 
 EPOCHS = 6
@@ -32,7 +32,7 @@ def course_inputs(task: Task, images: np.ndarray, count: int,
     return chosen.reshape(len(chosen), -1)
 
 
-def compare_task(task: Task, module, student_file: str) -> dict[str, Any]:
+def measure_pictures(task: Task, module, student_file: str) -> dict[str, Any]:
     """Training curves, reconstructions and (VAE) latent pictures."""
     images, labels, source = grader_data.labelled_images()
     probe = Probe(task, module, student_file, images)

@@ -6,22 +6,18 @@ turns their plain-data results into tables, figures and a page.
 """
 from __future__ import annotations
 
-import argparse
 import base64
 import html
 import io
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
-from grader.checks import causes
-from grader.checks.causes import plain
-from grader.checks.structure import compare_rows, structural
-from grader.layers import Row, effective_rows
+from grader.judge import causes
+from grader.judge.causes import plain
+from grader.judge.checks.structure import compare_rows, structural
+from grader.judge.layers import Row, effective_rows
 from grader.results import SYMBOL, Report
-from grader.runner import grade
 from grader.tasks import TASKS, Task
 
 DEFAULT_OUT = Path("compare-report")
@@ -288,8 +284,8 @@ def task_section(task: Task, report: Report, student: dict | None,
                      f"<td>{r.points:g}/{r.max_points:g}</td>"
                      f"<td>{html.escape(plain(r.message))}</td></tr>")
     parts.append("</table>")
-    mine = (student or {}).get("compare") or {}
-    ref = reference.get("compare") or {}
+    mine = (student or {}).get("pictures") or {}
+    ref = reference.get("pictures") or {}
     parts.append(f"<h3>Seeded training: {ref.get('epochs', '?')} epochs on "
                  f"{ref.get('train_size', '?')} "
                  f"{html.escape(ref.get('data_source', ''))}, same weights "
@@ -327,12 +323,11 @@ def task_section(task: Task, report: Report, student: dict | None,
     return "\n".join(parts), summary
 
 
-def write_report(report: Report, raw: dict[int, tuple[dict | None, dict]],
-                 out: Path) -> tuple[Path, list[str]]:
+def write_report(report: Report, out: Path) -> tuple[Path, list[str]]:
     """Writes ``out/index.html``; returns its path and the summary lines."""
     sections, summary = [], []
-    for number in sorted(raw):
-        student, reference = raw[number]
+    for number in sorted(report.measurements):
+        student, reference = report.measurements[number]
         section, line = task_section(TASKS[number], report, student,
                                      reference)
         sections.append(section)
@@ -348,30 +343,3 @@ def write_report(report: Report, raw: dict[int, tuple[dict | None, dict]],
     path = out / "index.html"
     path.write_text(page)
     return path, summary
-
-
-def compare_main(argv: list[str]) -> int:
-    from grader.cli import add_common, parse
-
-    parser = argparse.ArgumentParser(
-        prog="python -m grader compare",
-        description="Writes an HTML page comparing a folder's models with "
-                    "the reference's.")
-    parser.add_argument("submission", help="folder with the task files")
-    parser.add_argument("--out", default=str(DEFAULT_OUT), metavar="FOLDER",
-                        help="where index.html goes (default: "
-                             "./compare-report)")
-    add_common(parser)
-    args, options, folder = parse(parser, argv, "submission")
-    started = time.monotonic()
-    raw: dict[int, tuple[dict | None, dict]] = {}
-    report = grade(folder, options, mode="compare", raw=raw)
-    path, summary = write_report(report, raw, Path(args.out))
-    print("\n".join(summary))
-    print(f"({time.monotonic() - started:.1f} s)")
-    print(path.resolve())
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(compare_main(sys.argv[1:]))

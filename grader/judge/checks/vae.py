@@ -6,9 +6,11 @@ import itertools
 
 import numpy as np
 
-from grader.checks.base import Evidence, Side, Verdict, check
-from grader.checks.loading import error_feedback
-from grader.checks.numbers import LOSS_RTOL, close, step_verdict
+from grader.judge.evidence import Evidence, Side
+from grader.judge.verdict import Verdict
+from grader.judge.registry import check
+from grader.judge.checks.loading import error_feedback
+from grader.judge.tolerances import LOSS_RTOL, close, step_verdict
 
 SE_BANDS = 6  # statistics pass within 6 standard errors (seeded: no flakes)
 SPREAD_STD = 0.5  # exp(log(0.25) / 2), the forced log variance

@@ -1,11 +1,11 @@
 """The worker: loads one task file in its sandbox and measures it.
 
-Forked by :mod:`grader.forkserver` (which has already imported TensorFlow
+Forked by :mod:`grader.run.forkserver` (which has already imported TensorFlow
 and isolated the process), with the working directory in the worker's own
 copy of the task file. It records the identity of the functions the
-grading relies on, installs the audit hook of :mod:`grader.guard` (unless
+grading relies on, installs the audit hook of :mod:`grader.measure.guard` (unless
 the job switches it off, as the sandbox tests do), imports the student's
-file, runs :func:`grader.probe.probe_task`, and writes the result, tagged
+file, runs :func:`grader.measure.probe.probe_task`, and writes the result, tagged
 with the job's token, to the job's result pipe.
 """
 from __future__ import annotations
@@ -40,9 +40,9 @@ def readable_roots() -> list[str]:
     return roots
 
 
-def measure(task, student_file: str, mode: str) -> dict:
+def measure(task, student_file: str, with_pictures: bool) -> dict:
     """Imports the task file and measures it (errors become data)."""
-    from grader import probe
+    from grader.measure import probe
 
     result: dict = {}
     try:
@@ -66,9 +66,9 @@ def measure(task, student_file: str, mode: str) -> dict:
                 and getattr(value, "__module__", None) == module.__name__)}}
     try:
         result.update(probe.probe_task(task, module, student_file))
-        if mode == "compare":
-            from grader import compare_probe
-            result["compare"] = compare_probe.compare_task(
+        if with_pictures:
+            from grader.measure import pictures
+            result["pictures"] = pictures.measure_pictures(
                 task, module, student_file)
     except probe.StudentFault as fault:
         result["probe_error"] = fault.info
@@ -78,9 +78,10 @@ def measure(task, student_file: str, mode: str) -> dict:
 
 
 def main(job: dict) -> None:
-    """Runs ``job`` (see :meth:`grader.sandbox.Session._job`); exits."""
-    from grader import integrity, probe, transport
-    from grader.guard import Guard
+    """Runs ``job`` (see :meth:`grader.run.sandbox.Session._job`); exits."""
+    from grader.measure import integrity, probe
+    from grader import transport
+    from grader.measure.guard import Guard
     from grader.tasks import TASKS
 
     folder = Path.cwd()
@@ -95,7 +96,7 @@ def main(job: dict) -> None:
         sys.addaudithook(guard)
         guard.close_back_doors()
     student_file = str(folder / task.filename)
-    result.update(measure(task, student_file, job.get("mode", "grade")))
+    result.update(measure(task, student_file, job.get("pictures", False)))
     guard.active = False
     result["tampered"] = integrity.changed(before)
     result["violations"] = list(guard.violations)

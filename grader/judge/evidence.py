@@ -1,40 +1,13 @@
-"""Verdicts, the evidence a check reads, and the check registry."""
+"""What a check reads: the student's and the reference's measurements of one
+task (PrairieLearn's ``self.st`` / ``self.ref``), and the verdicts so far."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
-from grader.layers import Row, effective_rows
+from grader.judge.layers import Row, effective_rows
+from grader.judge.verdict import Verdict
 from grader.tasks import ArgSet, Task
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The outcome of one check: passed, failed, skipped or warning."""
-
-    status: str
-    message: str = ""
-
-    @classmethod
-    def ok(cls, message: str = "") -> "Verdict":
-        return cls("passed", message)
-
-    @classmethod
-    def fail(cls, message: str) -> "Verdict":
-        return cls("failed", message)
-
-    @classmethod
-    def blocked(cls, by: str) -> "Verdict":
-        return cls("skipped", f"not checked until '{by}' passes")
-
-    @classmethod
-    def warn(cls, message: str) -> "Verdict":
-        return cls("warning", message)
-
-    @classmethod
-    def error(cls, message: str) -> "Verdict":
-        """The grader itself failed: no verdict on the student's code."""
-        return cls("error", message)
 
 
 @dataclass
@@ -93,31 +66,3 @@ class Evidence:
             if argset.edge and not include_edge:
                 continue
             yield argset, Side(s), Side(r)
-
-
-CheckFn = Callable[[Evidence], Verdict]
-
-
-@dataclass(frozen=True)
-class Check:
-    """A registered check: its id, title, points, tasks and function."""
-
-    id: str
-    title: str
-    points: float
-    kinds: tuple[str, ...]
-    function: CheckFn
-    requires: tuple[str, ...] = ()
-
-
-REGISTRY: list[Check] = []
-
-
-def check(check_id: str, title: str, points: float, kinds: tuple[str, ...],
-          requires: tuple[str, ...] = ()) -> Callable[[CheckFn], CheckFn]:
-    """Registers a model check, run in registration order."""
-    def register(function: CheckFn) -> CheckFn:
-        REGISTRY.append(Check(check_id, title, points, kinds, function,
-                              requires))
-        return function
-    return register

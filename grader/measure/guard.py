@@ -5,7 +5,7 @@ It refuses, with a clear message, what a task file has no business doing
 sending signals, loading C libraries through ctypes or forking through
 ``_posixsubprocess``), and records it, with the files it read outside its
 folder. Python's audit hooks are not a security boundary: what keeps the
-machine safe is the OS sandbox (:mod:`grader.sandbox`); this guard makes
+machine safe is the OS sandbox (:mod:`grader.run.sandbox`); this guard makes
 the refusals readable and reportable.
 """
 from __future__ import annotations

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.checks import causes
-from grader.file_rules import RULES
+from grader.judge import causes
+from grader.judge.file_rules import RULES
 from grader.results import CheckResult, Report
 from grader.tasks import TASKS, Task
 

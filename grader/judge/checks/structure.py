@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import difflib
 
-from grader.checks.base import Evidence, Side, Verdict, check
-from grader.layers import Row
+from grader.judge.evidence import Evidence, Side
+from grader.judge.verdict import Verdict
+from grader.judge.registry import check
+from grader.judge.layers import Row
 from grader.tasks import ArgSet
 
 ALL = ("dense", "sparse", "conv", "vae")

@@ -7,8 +7,10 @@ what else the file did, for the student and the instructor to see.
 """
 from __future__ import annotations
 
-from grader.checks.base import Evidence, Verdict, check
-from grader.sandbox import WorkerOutcome
+from grader.judge.evidence import Evidence
+from grader.judge.verdict import Verdict
+from grader.judge.registry import check
+from grader.run.outcome import WorkerOutcome
 
 ALL = ("dense", "sparse", "conv", "vae")
 SHOWN = 4

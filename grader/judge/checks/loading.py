@@ -1,8 +1,10 @@
 """Did the file load, and did autoencoder(...) return three models?"""
 from __future__ import annotations
 
-from grader.checks import causes
-from grader.checks.base import Evidence, Verdict, check
+from grader.judge import causes
+from grader.judge.evidence import Evidence
+from grader.judge.verdict import Verdict
+from grader.judge.registry import check
 
 ALL = ("dense", "sparse", "conv", "vae")
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader.checks.base import Evidence, Side, Verdict, check
-from grader.checks.numbers import LOSS_RTOL
+from grader.judge.evidence import Evidence, Side
+from grader.judge.verdict import Verdict
+from grader.judge.registry import check
+from grader.judge.tolerances import LOSS_RTOL
 
 PENALTY_RTOL = 1e-4  # a float32 sum of |codes|: equal to ~1e-6 relative
 

@@ -6,13 +6,16 @@
 - vae: task 3's outputs, sampling, decoder input and loss terms
 - sparse: task 1's L1 penalty on the encoded output
 - numeric: forward pass, optimizer, loss, one step, seeded training
-- numbers: the tolerances (each explained) and numeric comparisons
-"""
-from grader.checks import (integrity, loading, structure, vae,  # noqa
-                           sparse, numeric)
-from grader.checks.base import REGISTRY, Check, Evidence, Verdict
 
-__all__ = ["REGISTRY", "Check", "Evidence", "Verdict", "checks_for"]
+The tolerances they compare with (each explained) are in
+:mod:`grader.judge.tolerances`; the causes of known errors in
+:mod:`grader.judge.causes`.
+"""
+from grader.judge.checks import (integrity, loading, structure,  # noqa: F401
+                                 vae, sparse, numeric)
+from grader.judge.registry import REGISTRY, Check
+
+__all__ = ["REGISTRY", "Check", "checks_for"]
 
 
 def checks_for(kind: str) -> list[Check]:

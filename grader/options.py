@@ -1,0 +1,119 @@
+"""How to grade (:class:`Options`) and what one worker may use
+(:class:`Limits`): the settings the CLI, the pytest plugin and batch share."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from grader.tasks import TASKS, parse_tasks
+
+
+def default_cache_dir() -> Path:
+    """Where the reference's measurements are cached: $GRADER_CACHE_DIR,
+    else $XDG_CACHE_HOME/autoencoders-grader (~/.cache by default)."""
+    base = os.environ.get("GRADER_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
+        "autoencoders-grader")
+    return Path(base)
+
+
+@dataclass
+class Limits:
+    """What one worker may use."""
+
+    seconds: float = 180.0   # wall clock
+    memory_mb: int = 8192    # address space (RLIMIT_AS)
+    disk_mb: int = 32        # writable space of its folder
+    file_mb: int = 16        # largest file it may write (RLIMIT_FSIZE)
+    output_kb: int = 2048    # stdout + stderr before it is stopped
+    processes: int = 512     # processes and threads (RLIMIT_NPROC)
+
+    @property
+    def cpu_seconds(self) -> int:
+        """CPU time: TensorFlow uses both cores, so twice the wall time."""
+        return int(2 * self.seconds + 30)
+
+
+@dataclass
+class Options:
+    """How to grade: which tasks, which Keras, limits, cache, parallelism."""
+
+    tasks: list[int] = field(default_factory=lambda: sorted(TASKS))
+    keras_major: int = 3
+    limits: Limits = field(default_factory=Limits)
+    cache_dir: Path | None = field(default_factory=default_cache_dir)
+    workers: int = 2
+    fork_server: bool = True  # start workers by fork from a TF-loaded server
+    sandbox: str = "auto"  # isolation level: auto, bwrap, uid or none
+    guard: bool = True  # the in-process audit hook (off only in tests)
+    # The other Keras version: "info" grades the tasks that Keras itself
+    # failed under it too and says what they score there; "best" keeps the
+    # better score of every task; "off" grades one version only.
+    other_keras: str = "info"
+    # Also measure what the comparison page and PrairieLearn's images show
+    # (a longer training, reconstructions, the VAE's latent plane).
+    pictures: bool = False
+
+
+# The grading options of every command (``python -m grader``, ``batch``,
+# ``compare``) and of the pytest plugin: (flags, argparse settings). The
+# plugin names --timeout --grader-timeout (pytest-timeout owns --timeout).
+GRADING_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (("--tasks",), dict(metavar="0,3",
+                        help="grade only these tasks (default: all)")),
+    (("--keras",), dict(choices=("2", "3", "best"), default="3",
+                        help="run submissions under Keras 2 (tf-keras) or "
+                             "Keras 3 (default); best: under both, keeping "
+                             "the better score of each task")),
+    (("--no-other-keras",), dict(
+        action="store_true",
+        help="do not grade a task that Keras failed under the other Keras "
+             "version too (by default its score there is shown, for "
+             "information)")),
+    (("--timeout",), dict(type=float, default=180.0, metavar="S",
+                          help="wall-clock limit per task file (default "
+                               "180 s)")),
+    (("--memory",), dict(type=int, default=8192, metavar="MB",
+                         help="memory limit per task file (default 8192 "
+                              "MB)")),
+    (("--no-cache",), dict(action="store_true",
+                           help="recompute the reference instead of reusing "
+                                "the cached measurements")),
+    (("--workers",), dict(type=int, default=2, metavar="N",
+                          help="task files graded in parallel (default 2)")),
+    (("--sandbox",), dict(
+        choices=("auto", "bwrap", "uid", "none"), default="auto",
+        help="how workers are isolated: bubblewrap namespaces, an "
+             "unprivileged uid per worker (root without namespaces), or "
+             "none (debugging only); auto picks the strongest available")),
+    (("--no-fork-server",), dict(
+        action="store_true",
+        help="start every worker as a new Python process instead of "
+             "forking it from a process that has already imported "
+             "TensorFlow")),
+]
+
+
+def options_from(values: Mapping[str, Any]) -> Options:
+    """The :class:`Options` that parsed :data:`GRADING_FLAGS` give (keys
+    are their argparse names: ``tasks``, ``no_other_keras``, ...); a
+    ValueError for a combination that makes no sense."""
+    best = values["keras"] == "best"
+    if best and values["no_other_keras"]:
+        raise ValueError("--keras best grades under both versions: it "
+                         "cannot be combined with --no-other-keras")
+    if values["workers"] < 1:
+        raise ValueError("--workers must be at least 1")
+    options = Options(tasks=parse_tasks(values["tasks"]),
+                      keras_major=3 if best else int(values["keras"]),
+                      other_keras="best" if best else
+                      "off" if values["no_other_keras"] else "info",
+                      limits=Limits(values["timeout"], values["memory"]),
+                      workers=values["workers"],
+                      fork_server=not values["no_fork_server"],
+                      sandbox=values["sandbox"])
+    if values["no_cache"]:
+        options.cache_dir = None
+    return options
