@@ -1,7 +1,7 @@
 """Known causes of the errors student code raises, in the course's words.
 
 Judge side only: this module reads the plain error dicts the workers send
-(``grader/probe.py``'s ``error_info``: the exception's type and message,
+(:func:`grader.measure.errors.error_info`: the exception's type and message,
 its chain, the student's line and function, whether the student's code or
 a library raised it) plus the stage the grader was at, and never runs
 student code. Each recogniser in ``CAUSES`` looks at what the code did (the
@@ -13,120 +13,9 @@ boundary (never mid-word) before it reaches any feedback.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from typing import Callable
-
-ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-MESSAGE_LIMIT = 240  # characters of a library message shown in feedback
-
-
-def plain(text: str) -> str:
-    """``text`` without terminal colour codes or other control characters
-    (newlines and tabs kept)."""
-    return CONTROL.sub("", ANSI.sub("", str(text)))
-
-
-def cut_off_dump(sentence: str) -> bool:
-    """A sentence that is the start of a dump of values (a tensor's repr
-    cut where its numbers began)."""
-    return "<tf.Tensor" in sentence or sentence.rstrip().endswith(
-        ("=", "[", "(", "{", ","))
-
-
-def shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:
-    """One line of at most about ``limit`` characters, cut after a whole
-    sentence; a first sentence longer than that is cut before a word. A
-    trailing dump of values is left out."""
-    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z`'\"(\[])",
-                         " ".join(plain(text).split()))
-    while len(sentences) > 1 and cut_off_dump(sentences[-1]):
-        sentences.pop()
-    text = " ".join(sentences)
-    if len(text) <= limit:
-        return text
-    kept = ""
-    for sentence in sentences:
-        if len(kept) + len(sentence) + 1 > limit:
-            break
-        kept = f"{kept} {sentence}".strip()
-    if kept:
-        return kept
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;: ")
-    return f"{cut} ..."
-
-
-@dataclass(frozen=True)
-class Failure:
-    """What an error dict tells: the exception, where and when it happened."""
-
-    type: str
-    message: str  # the telling line, plain
-    text: str  # message, details and the exception's chain, plain
-    code: str  # the student's line ('' if none)
-    function: str  # the student's function that was running ('' if none)
-    stage: str  # import, build, call encoder, train, training, measure ...
-    raised_in: str  # "student", "library" or "" (unknown)
-
-    @classmethod
-    def of(cls, error: dict, stage: str | None = None) -> "Failure":
-        """The failure an error dict describes, at ``stage``."""
-        where = error.get("where") or {}
-        chain = error.get("chain") or []
-        parts = [error.get("message", ""), error.get("detail", "")]
-        parts += [f"{c.get('type', '')}: {c.get('message', '')}"
-                  for c in chain]
-        return cls(type=str(error.get("type", "")),
-                   message=plain(error.get("message", "")),
-                   text=plain("\n".join(p for p in parts if p)),
-                   code=plain(where.get("code", "") or ""),
-                   function=str(where.get("function", "") or ""),
-                   stage=stage or str(error.get("stage", "") or ""),
-                   raised_in=str(error.get("raised_in", "") or ""))
-
-    def says(self, *patterns: str) -> re.Match | None:
-        """The first match of any pattern in the message and its chain."""
-        for pattern in patterns:
-            found = re.search(pattern, self.text, re.IGNORECASE)
-            if found:
-                return found
-        return None
-
-    @property
-    def training(self) -> bool:
-        """Did it happen while training (a step or the seeded run)?"""
-        return self.stage in ("train", "training")
-
-
-@dataclass(frozen=True)
-class Cause:
-    """A known cause: a recogniser, the cause and the fix in course words.
-
-    ``recognise`` returns None, or the fields its texts are formatted with.
-    ``keras_code`` is the Keras version the failing code was written for
-    when the cause is a difference between Keras 2 and 3 (None otherwise).
-    """
-
-    id: str
-    recognise: Callable[[Failure], dict | None]
-    why: str
-    fix: str
-    keras_code: int | None = None
-
-    def explain(self, failure: Failure) -> str | None:
-        """The 'cause: ... / fix: ...' lines, if this cause matches."""
-        fields = self.recognise(failure)
-        if fields is None:
-            return None
-        fields = {"line": failure.code, **fields}
-        return (f"cause: {self.why.format(**fields)}\n"
-                f"fix: {self.fix.format(**fields)}")
-
-
-def _when(condition: bool, **fields: str) -> dict | None:
-    """The fields when ``condition`` holds, else None."""
-    return fields if condition else None
+from grader.judge.failure import Cause, Failure, _when
+from grader.judge.text import (describe, doing, plain,  # noqa: F401
+                               shorten)
 
 
 KERAS_TENSOR = (r"KerasTensor cannot be used as input to a TensorFlow "
@@ -374,59 +263,15 @@ def recognise(error: dict, stage: str | None = None
     return None
 
 
-FRAMING = ("Exception encountered when calling", "Call arguments received",
-           "Arguments received")
-
-
-def describe(error: dict) -> str:
-    """'Type: message (line N: code)', the message shortened and plain."""
-    where = error.get("where") or {}
-    location = ""
-    if where.get("line"):
-        location = (f" (line {where['line']}: "
-                    f"{shorten(where.get('code', ''), 120)})")
-    message = plain(error.get("message", "")).strip()
-    if message.startswith(FRAMING) or not message:
-        # Keras wraps the cause: show the detail's first telling line.
-        lines = [line.strip() for line in plain(
-            error.get("detail", "")).splitlines() if line.strip()]
-        message = next((line for line in lines
-                        if not line.startswith(FRAMING + ("•",))), message)
-    message = shorten(message)
-    kind = plain(error.get("type", ""))
-    return f"{kind}: {message}{location}" if message else kind + location
-
-
-def feedback(error: dict, doing: str, stage: str | None = None) -> str:
+def feedback(error: dict, action: str, stage: str | None = None) -> str:
     """What the grader was doing, the error, and its cause and fix.
 
-    ``doing`` names the step with its arguments (e.g. "building the models
+    ``action`` names the step with its arguments (e.g. "building the models
     with autoencoder(784, [512], 2)"); known causes add two lines.
     """
-    text = f"{doing} raised {describe(error)}"
+    text = f"{action} raised {describe(error)}"
     found = recognise(error, stage)
     return text + (f"\n{found[1]}" if found else "")
-
-
-def doing(stage: str | None, call: str, filename: str = "") -> str:
-    """A sentence fragment for what the grader was doing at ``stage``."""
-    if stage in (None, "", "import"):
-        return f"importing {filename}" if filename else "loading the file"
-    if stage == "build":
-        return f"building the models with {call}"
-    if stage.startswith("call "):
-        model = stage[len("call "):]
-        return (f"calling the {model} that {call} returned, on a batch of "
-                "16 inputs")
-    if stage == "train":
-        return (f"one training step of auto (auto.train_on_batch on a "
-                f"fixed batch) for {call}")
-    if stage == "training":
-        return (f"the seeded training of {call} (auto.fit, 2 epochs on 320 "
-                "images)")
-    if stage == "measure":
-        return f"measuring the models of {call} with the grader's weights"
-    return f"{stage} for {call}"
 
 
 def keras_code(error: dict, stage: str | None = None) -> int | None:
