@@ -144,17 +144,33 @@ def grade_main(argv: list[str]) -> int:
     return 0 if report.all_passed else 1
 
 
+def command(name: str, description: str) -> argparse.ArgumentParser:
+    """The parser of ``python -m grader NAME``."""
+    return argparse.ArgumentParser(prog=f"python -m grader {name}",
+                                   description=description)
+
+
+def add_platform(parser: argparse.ArgumentParser, out: str,
+                 timeout: int | None, timeout_default: str) -> None:
+    """What every platform's setup command takes: where to write, which
+    tasks, which Keras, the limit per task file."""
+    parser.add_argument("--out", required=True, metavar=out)
+    parser.add_argument("--tasks", metavar="0,3",
+                        help="grade only these tasks (default: all)")
+    parser.add_argument("--keras", choices=("2", "3"), default="3")
+    parser.add_argument("--timeout", type=int, default=timeout, metavar="S",
+                        help=f"limit per task file (default: "
+                             f"{timeout_default})")
+
+
 def gradescope_main(argv: list[str]) -> int:
     """``python -m grader gradescope --out autograder.zip``."""
     from grader.platforms.gradescope import Settings, build_zip
 
-    parser = argparse.ArgumentParser(
-        prog="python -m grader gradescope",
-        description="Builds the autograder zip to upload to Gradescope.")
-    parser.add_argument("--out", required=True, metavar="autograder.zip")
-    parser.add_argument("--tasks", metavar="0,3",
-                        help="grade only these tasks (default: all)")
-    parser.add_argument("--keras", choices=("2", "3"), default="3")
+    parser = command("gradescope",
+                     "Builds the autograder zip to upload to Gradescope.")
+    add_platform(parser, "autograder.zip", None, "the most that fits "
+                 "the platform's timeout")
     parser.add_argument("--visibility", default="visible",
                         choices=VISIBILITIES,
                         help="when students see the model checks (the file "
@@ -166,9 +182,6 @@ def gradescope_main(argv: list[str]) -> int:
     parser.add_argument("--workers", type=int, default=1, metavar="N",
                         help="task files graded in parallel; give the "
                              "autograder as many CPUs (default 1)")
-    parser.add_argument("--timeout", type=int, metavar="S",
-                        help="limit per task file (default: the most "
-                             "that fits the platform's timeout)")
     args = parser.parse_args(argv)
     try:
         settings = Settings(tasks=parse_tasks(args.tasks),
@@ -188,21 +201,15 @@ def classroom_main(argv: list[str]) -> int:
     """``python -m grader classroom --out DIR``."""
     from grader.platforms.classroom import Settings, write_workflow
 
-    parser = argparse.ArgumentParser(
-        prog="python -m grader classroom",
-        description="Writes DIR/.github/workflows/classroom.yml for a "
-                    "GitHub Classroom assignment's template repository.")
-    parser.add_argument("--out", required=True, metavar="DIR")
+    parser = command("classroom",
+                     "Writes DIR/.github/workflows/classroom.yml for a "
+                     "GitHub Classroom assignment's template repository.")
+    add_platform(parser, "DIR", 300, "300 s")
     parser.add_argument("--grader-repo", required=True, metavar="OWNER/NAME",
                         help="the GitHub repository holding this grader "
                              "(a private one needs a GRADER_TOKEN secret)")
     parser.add_argument("--grader-ref", default="main", metavar="REF",
                         help="branch, tag or commit of the grader to use")
-    parser.add_argument("--tasks", metavar="0,3",
-                        help="grade only these tasks (default: all)")
-    parser.add_argument("--keras", choices=("2", "3"), default="3")
-    parser.add_argument("--timeout", type=int, default=300, metavar="S",
-                        help="limit per task file (default 300 s)")
     args = parser.parse_args(argv)
     try:
         path = write_workflow(Path(args.out), Settings(
@@ -220,10 +227,9 @@ def compare_main(argv: list[str]) -> int:
     """``python -m grader compare DIR [--out FOLDER]``."""
     from grader.report.compare_page import DEFAULT_OUT, write_report
 
-    parser = argparse.ArgumentParser(
-        prog="python -m grader compare",
-        description="Writes an HTML page comparing a folder's models with "
-                    "the reference's.")
+    parser = command("compare",
+                     "Writes an HTML page comparing a folder's models with "
+                     "the reference's.")
     parser.add_argument("submission", help="folder with the task files")
     parser.add_argument("--out", default=str(DEFAULT_OUT), metavar="FOLDER",
                         help="where index.html goes (default: "
@@ -244,10 +250,9 @@ def compare_main(argv: list[str]) -> int:
 
 
 def batch_main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m grader batch",
-        description="Grades every subfolder of SUBMISSIONS_DIR (one student "
-                    "each), on this machine or on a Dask cluster.")
+    parser = command("batch",
+                     "Grades every subfolder of SUBMISSIONS_DIR (one student "
+                     "each), on this machine or on a Dask cluster.")
     parser.add_argument("submissions", help="folder of student folders")
     parser.add_argument("--out", required=True, metavar="grades.csv",
                         help="CSV file to write (reports go to a folder "
