@@ -80,6 +80,7 @@ def grader_failed(error: Exception) -> int:
 
 
 def grade_main(argv: list[str]) -> int:
+    """``python -m grader [DIR]``: grades one folder, prints the report."""
     parser = argparse.ArgumentParser(
         prog="python -m grader",
         description="Grades a folder of autoencoder task files "
@@ -250,6 +251,7 @@ def compare_main(argv: list[str]) -> int:
 
 
 def batch_main(argv: list[str]) -> int:
+    """``python -m grader batch DIR --out grades.csv``."""
     parser = command("batch",
                      "Grades every subfolder of SUBMISSIONS_DIR (one student "
                      "each), on this machine or on a Dask cluster.")
@@ -278,6 +280,7 @@ def batch_main(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Runs the command ``argv`` names; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
     try:
         if argv and argv[0] == "batch":

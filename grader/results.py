@@ -22,10 +22,12 @@ class CheckResult:
 
     @property
     def points(self) -> float:
+        """The points this check earned."""
         return self.max_points if self.status in ("passed", "warning") else 0.0
 
     @property
     def name(self) -> str:
+        """'task::check', the check's test name."""
         return f"{self.task}::{self.check}"
 
 
@@ -50,14 +52,17 @@ class Report:
 
     @property
     def score(self) -> float:
+        """Points earned in all."""
         return sum(r.points for r in self.results)
 
     @property
     def max_score(self) -> float:
+        """Points possible in all."""
         return sum(r.max_points for r in self.results)
 
     @property
     def all_passed(self) -> bool:
+        """Whether every check passed (or only warned)."""
         return all(r.status in ("passed", "warning") for r in self.results)
 
     @property
@@ -66,6 +71,7 @@ class Report:
         return [r for r in self.results if r.status == "error"]
 
     def task_scores(self) -> dict[int, tuple[float, float]]:
+        """(earned, possible) per task."""
         scores: dict[int, tuple[float, float]] = {}
         for r in self.results:
             got, total = scores.get(r.task, (0.0, 0.0))
@@ -73,6 +79,7 @@ class Report:
         return scores
 
     def find(self, task: int, check: str) -> CheckResult | None:
+        """The result of one check of one task, or None."""
         return next((r for r in self.results
                      if r.task == task and r.check == check), None)
 

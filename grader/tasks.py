@@ -33,10 +33,12 @@ class Task:
 
     @property
     def filename(self) -> str:
+        """The task file's name, e.g. ``0-vanilla.py``."""
         return f"{self.stem}.py"
 
     @property
     def signature(self) -> str:
+        """The task's function signature, in words."""
         return f"autoencoder({', '.join(self.params)})"
 
 

@@ -25,6 +25,7 @@ CASES = [(number, rule_id) for number in TASKS for rule_id, _, _ in RULES] + [
     ids=[f"{TASKS[n].stem}::{c}" for n, c in CASES])
 def test_check(graded: Report, task: int, check: str, record_property
                ) -> None:
+    """One check of one task: its verdict as a test outcome."""
     result = graded.find(task, check)
     if result is None:
         pytest.fail(f"the report has no check {check!r} for task {task}",

@@ -22,6 +22,7 @@ def dump(tree: Any, path: Path | BinaryIO) -> None:
     arrays: dict[str, np.ndarray] = {}
 
     def encode(node: Any) -> Any:
+        """Arrays out of the tree, into ``arrays``."""
         if isinstance(node, np.ndarray):
             key = f"a{len(arrays)}"
             arrays[key] = node
@@ -45,6 +46,7 @@ def load(path: Path | BinaryIO) -> Any:
     meta = json.loads(arrays.pop("__meta__").tobytes().decode())
 
     def decode(node: Any) -> Any:
+        """Arrays back into the tree."""
         if isinstance(node, dict):
             if set(node) == {"__array__"}:
                 return arrays[node["__array__"]]

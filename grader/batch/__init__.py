@@ -31,6 +31,7 @@ def reports_dir_of(out: Path) -> Path:
 
 
 def student_folders(root: Path) -> list[Path]:
+    """The student folders of ``root``: its subfolders, sorted."""
     return sorted(p for p in root.iterdir()
                   if p.is_dir() and not p.name.startswith("."))
 

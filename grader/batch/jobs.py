@@ -63,6 +63,7 @@ class JobSpec:
 
     @classmethod
     def from_options(cls, options: Options) -> "JobSpec":
+        """The job spec of these grading options."""
         spec = cls(tuple(options.tasks), options.keras_major,
                    options.limits.seconds, options.limits.memory_mb,
                    options.workers, options.fork_server,

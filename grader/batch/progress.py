@@ -7,6 +7,7 @@ from typing import TextIO
 
 
 def clock(seconds: float) -> str:
+    """Seconds as m:ss."""
     seconds = int(round(seconds))
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
@@ -31,6 +32,7 @@ class Progress:
             self.stream.flush()
 
     def line(self) -> str:
+        """Prints one folder's line."""
         elapsed = time.monotonic() - self.started
         rate = self.done / elapsed if elapsed > 0 else 0.0
         left = self.total - self.done
@@ -39,6 +41,7 @@ class Progress:
                 f"minute, elapsed {clock(elapsed)}, ETA {eta}")
 
     def bar(self, width: int = 30) -> str:
+        """Redraws the progress bar (on a terminal)."""
         filled = width * self.done // max(self.total, 1)
         return f"[{'#' * filled}{'.' * (width - filled)}] {self.line()}"
 
@@ -56,6 +59,7 @@ class Progress:
         self.stream.flush()
 
     def close(self) -> None:
+        """Ends the progress display."""
         if self.tty:
             self.stream.write("\n")
             self.stream.flush()

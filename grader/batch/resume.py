@@ -14,6 +14,7 @@ def record_path(reports_dir: Path, name: str) -> Path:
 
 
 def load_record(reports_dir: Path, name: str) -> dict[str, Any] | None:
+    """The record a finished folder left, or None."""
     try:
         return json.loads(record_path(reports_dir, name).read_text())
     except (OSError, ValueError):

@@ -11,6 +11,7 @@ FIXED = ("total", "max", "status", "detail", "sandbox", "integrity", "keras",
 
 
 def columns(tasks: list[int] | tuple[int, ...]) -> list[str]:
+    """The CSV's columns for these tasks."""
     return ["student"] + [f"task{n}" for n in tasks] + list(FIXED)
 
 

@@ -1,0 +1,3 @@
+"""The judging stage: measurements in, verdicts out (the engine, the
+evidence, the checks, tolerances, causes and file rules). No TensorFlow,
+no student code."""

@@ -38,6 +38,7 @@ def evaluate(task: Task, evidence: Evidence) -> list[tuple[Check, Verdict]]:
         return [(c, Verdict.error(message)) for c in checks]
 
     def verdict(check: Check) -> Verdict:
+        """The verdict of ``check``, after those it needs."""
         if check.id in evidence.verdicts:
             return evidence.verdicts[check.id]
         for need in check.requires:
@@ -68,6 +69,7 @@ def task_results(task: Task, submission: Path,
                  student: WorkerOutcome | None,
                  reference: dict[str, Any], limits: Limits
                  ) -> list[CheckResult]:
+    """The file rules and every model check of one task, as check results."""
     results = [CheckResult(task.number, rule_id, title, 1, v.status,
                            v.message)
                for (rule_id, title, _), v in zip(

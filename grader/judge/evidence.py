@@ -18,9 +18,11 @@ class Side:
 
     @property
     def error(self) -> dict | None:
+        """The error that stopped this argument set's measuring, if any."""
         return self.data.get("error")
 
     def rows(self, model: str) -> list[Row]:
+        """``model``'s traced calls as comparable layer rows."""
         return effective_rows(self.data.get("layers", {}).get(model, []),
                               self.data.get("flow", {}).get(model))
 
@@ -28,6 +30,7 @@ class Side:
         return self.data[key]
 
     def get(self, key: str, default: Any = None) -> Any:
+        """One measurement, or ``default``."""
         return self.data.get(key, default)
 
 
@@ -54,6 +57,7 @@ class Evidence:
         return None
 
     def passed(self, check_id: str) -> bool:
+        """Whether ``check_id`` passed (or only warned)."""
         verdict = self.verdicts.get(check_id)
         return verdict is not None and verdict.status in ("passed", "warning")
 

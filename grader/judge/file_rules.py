@@ -26,6 +26,7 @@ class _Collector(pycodestyle.BaseReport):
         self.found: list[tuple[int, int, str]] = []
 
     def error(self, line_number, offset, text, check):
+        """Collects one pycodestyle finding."""
         code = super().error(line_number, offset, text, check)
         if code:
             self.found.append((line_number, offset + 1, text))
@@ -47,6 +48,7 @@ def _parse(source: str) -> ast.Module | None:
 
 
 def shebang(path: Path, source: str, tree: ast.Module | None) -> Verdict:
+    """The first line is ``#!/usr/bin/env python3``."""
     first = source.split("\n", 1)[0].rstrip("\r")
     if first == SHEBANG:
         return Verdict.ok()
@@ -55,6 +57,7 @@ def shebang(path: Path, source: str, tree: ast.Module | None) -> Verdict:
 
 def module_docstring(path: Path, source: str,
                      tree: ast.Module | None) -> Verdict:
+    """The module has a docstring."""
     if tree is None:
         return Verdict.fail("the file does not parse, so no docstring")
     if ast.get_docstring(tree):
@@ -65,6 +68,7 @@ def module_docstring(path: Path, source: str,
 
 def definition_docstrings(path: Path, source: str,
                           tree: ast.Module | None) -> Verdict:
+    """Every function, class and method has a docstring."""
     if tree is None:
         return Verdict.fail("the file does not parse")
     missing = []
@@ -86,6 +90,7 @@ def definition_docstrings(path: Path, source: str,
 
 
 def style(path: Path, source: str, tree: ast.Module | None) -> Verdict:
+    """pycodestyle finds nothing."""
     found = pycodestyle_violations(path)
     if not found:
         return Verdict.ok()
@@ -97,6 +102,7 @@ def style(path: Path, source: str, tree: ast.Module | None) -> Verdict:
 
 
 def executable(path: Path, source: str, tree: ast.Module | None) -> Verdict:
+    """The file is executable."""
     if os.stat(path).st_mode & 0o111:
         return Verdict.ok()
     return Verdict.fail(f"the file is not executable: chmod +x {path.name}")
@@ -104,12 +110,14 @@ def executable(path: Path, source: str, tree: ast.Module | None) -> Verdict:
 
 def final_newline(path: Path, source: str,
                   tree: ast.Module | None) -> Verdict:
+    """The file ends with a newline."""
     if source.endswith("\n"):
         return Verdict.ok()
     return Verdict.fail("the file does not end with a newline")
 
 
 def imports(path: Path, source: str, tree: ast.Module | None) -> Verdict:
+    """The only import is ``import tensorflow.keras as keras``."""
     if tree is None:
         return Verdict.fail("the file does not parse")
     other = []

@@ -82,6 +82,7 @@ class Row:
 
     @property
     def weighted(self) -> bool:
+        """Whether the row's layer has weights."""
         return self.units is not None or self.filters is not None or \
             self.kind in ("Dense", "Conv2D", "Conv2DTranspose")
 
@@ -185,7 +186,7 @@ def raw_ops(calls: list[dict], flow: dict | None) -> set[int]:
 
 
 def effective_rows(calls: list[dict], flow: dict | None = None) -> list[Row]:
-    """Turns traced calls (see :func:`grader.measure.probe.describe_call`) to rows,
+    """Turns traced calls (the worker's ``describe_call`` rows) to rows,
     leaving out side branches (see :func:`side_branches`) and TensorFlow ops
     that are not activations (see :func:`raw_ops`)."""
     rows: list[Row] = []
@@ -241,4 +242,5 @@ def effective_rows(calls: list[dict], flow: dict | None = None) -> list[Row]:
 
 
 def output_shape(rows: list[Row]) -> tuple | None:
+    """The row's output shape, for messages."""
     return rows[-1].output_shape if rows else None

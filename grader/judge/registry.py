@@ -29,6 +29,7 @@ def check(check_id: str, title: str, points: float, kinds: tuple[str, ...],
           requires: tuple[str, ...] = ()) -> Callable[[CheckFn], CheckFn]:
     """Registers a model check, run in registration order."""
     def register(function: CheckFn) -> CheckFn:
+        """Adds ``function`` to the registry."""
         REGISTRY.append(Check(check_id, title, points, kinds, function,
                               requires))
         return function

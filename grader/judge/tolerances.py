@@ -40,12 +40,14 @@ VAE_TRAINING_RTOL = {"loss": 0.12, "encoded": None}  # None: finite only
 
 
 def close(a, b, rtol=FORWARD_RTOL, atol=FORWARD_ATOL) -> bool:
+    """Whether ``a`` and ``b`` are equal within the forward-pass tolerance."""
     a, b = np.asarray(a), np.asarray(b)
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol,
                                                    atol=atol))
 
 
 def max_diff(a, b) -> str:
+    """The largest difference of ``a`` and ``b``, in words."""
     a, b = np.asarray(a), np.asarray(b)
     if a.shape != b.shape:
         return f"shape {a.shape[1:]}, expected {b.shape[1:]}"
@@ -53,6 +55,8 @@ def max_diff(a, b) -> str:
 
 
 def step_verdict(ev: Evidence, key: str = "step_delta") -> Verdict:
+    """The verdict on one training step's weight changes, student vs reference.
+    """
     for argset, s, r in ev.pairs():
         mine, expected = s.get(key), r.get(key)
         if mine is None or expected is None:

@@ -13,18 +13,22 @@ class Verdict:
 
     @classmethod
     def ok(cls, message: str = "") -> "Verdict":
+        """Passed."""
         return cls("passed", message)
 
     @classmethod
     def fail(cls, message: str) -> "Verdict":
+        """Failed, with what was expected and found."""
         return cls("failed", message)
 
     @classmethod
     def blocked(cls, by: str) -> "Verdict":
+        """Skipped: a check it needs did not pass."""
         return cls("skipped", f"not checked until '{by}' passes")
 
     @classmethod
     def warn(cls, message: str) -> "Verdict":
+        """Passed with a remark (no points lost)."""
         return cls("warning", message)
 
     @classmethod

@@ -47,12 +47,14 @@ def normalized(message: str) -> str:
 
 
 def link(name: str, reports: str) -> str:
+    """An HTML link to one student's report."""
     return (f"<a href='{html.escape(reports)}/{quote(name)}.txt'>"
             f"{html.escape(name)}</a>")
 
 
 def histogram(values: list[float], top: float, title: str,
               xlabel: str) -> tuple[str, int, int]:
+    """The score histogram, as SVG."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(4.2, 2.8))
     bins = min(20, max(1, int(round(top)))) if top > 0 else 1
@@ -66,6 +68,7 @@ def histogram(values: list[float], top: float, title: str,
 
 
 def rate_chart(rates: list[tuple[str, float]]) -> tuple[str, int, int]:
+    """Each check's pass rate, as SVG."""
     plt = pyplot()
     shown = rates[:15][::-1]
     fig, ax = plt.subplots(figsize=(8, 0.35 * len(shown) + 1.0))
@@ -88,6 +91,7 @@ def graded_normally(record: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def check_label(result: dict[str, Any]) -> str:
+    """A check's label on the chart."""
     return f"task {result['task']}: {result['title']}"
 
 

@@ -16,6 +16,7 @@ class _ProvideReport:
         self.report = report
 
     def pytest_configure(self, config: pytest.Config) -> None:
+        """Hands the report to the plugin's fixture."""
         from grader.pytest_plugin import REPORT_KEY
         config.stash[REPORT_KEY] = self.report
 

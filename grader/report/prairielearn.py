@@ -75,6 +75,7 @@ def failure(message: str) -> dict[str, Any]:
 
 
 def size(data: dict[str, Any]) -> int:
+    """The JSON size of ``data`` in bytes."""
     return len(json.dumps(data).encode())
 
 

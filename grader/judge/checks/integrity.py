@@ -43,6 +43,8 @@ def _shown(items: list[str]) -> str:
 
 @check("integrity", "keeps to building models (no tampering)", 2, ALL)
 def integrity(ev: Evidence) -> Verdict:
+    """The file changed nothing the grading relies on, was refused nothing and
+    read nothing outside."""
     if ev.student is None:
         return Verdict("skipped", "not checked: no result came back from "
                                   "the task file's worker")

@@ -22,6 +22,7 @@ def error_feedback(error: dict, stage: str, call: str) -> str:
 
 @check("loads", "file loads and defines autoencoder", 2, ALL)
 def loads(ev: Evidence) -> Verdict:
+    """The file imports and defines a callable ``autoencoder``."""
     if ev.worker_problem:
         return Verdict.fail(causes.plain(ev.worker_problem))
     result = ev.student or {}
@@ -88,6 +89,8 @@ def failure_hint(ev: Evidence, argset, error: dict) -> str:
 @check("returns", "returns encoder, decoder, auto", 2, ALL,
        requires=("loads",))
 def returns(ev: Evidence) -> Verdict:
+    """Every argument set builds three Keras models, in the order encoder,
+    decoder, auto."""
     for argset, s, r in ev.pairs():
         first = argset.args[0]
         input_shape = list(first) if isinstance(first, (list, tuple)) \
@@ -116,6 +119,7 @@ def returns(ev: Evidence) -> Verdict:
 @check("empty-hidden-layers", "hidden_layers=[] (edge case, no points)", 0,
        ("dense", "sparse", "vae"), requires=("returns",))
 def empty_hidden_layers(ev: Evidence) -> Verdict:
+    """``hidden_layers=[]`` builds too (information only: no points)."""
     for argset, s, r in ev.pairs(include_edge=True):
         if not argset.edge:
             continue

@@ -21,6 +21,8 @@ ALL = ("dense", "sparse", "conv", "vae")
        3, ALL, requires=("encoder-layers", "decoder-layers", "activations",
                          "encoder-outputs"))
 def forward_pass(ev: Evidence) -> Verdict:
+    """With the canonical weights, the three models' outputs equal the
+    reference's."""
     for argset, s, r in ev.pairs():
         if ev.task.kind == "vae":
             outs = s["encoder_out"]
@@ -44,6 +46,7 @@ def forward_pass(ev: Evidence) -> Verdict:
 
 @check("optimizer", "compiled with Adam", 2, ALL, requires=("returns",))
 def optimizer(ev: Evidence) -> Verdict:
+    """``auto`` is compiled with Adam and the task's settings."""
     for argset, s, r in ev.pairs():
         info = s.get("compile", {})
         name = info.get("optimizer")
@@ -88,6 +91,8 @@ def dense_loss_candidates(x: np.ndarray, y: np.ndarray, penalty: float
        ("dense", "sparse", "conv"),
        requires=("forward-pass",))
 def loss(ev: Evidence) -> Verdict:
+    """The loss on a fixed batch is binary cross-entropy (plus the task's
+    penalty)."""
     for argset, s, r in ev.pairs():
         if s.get("train_error"):
             error = s["train_error"]
@@ -123,6 +128,8 @@ def loss(ev: Evidence) -> Verdict:
        ("dense", "sparse", "conv"),
        requires=("loss", "optimizer", "sparsity-penalty"))
 def training_step(ev: Evidence) -> Verdict:
+    """One ``train_on_batch`` step changes the weights as the reference's does.
+    """
     return step_verdict(ev)
 
 
@@ -131,6 +138,7 @@ def training_step(ev: Evidence) -> Verdict:
                       "sparsity-penalty", "sampling", "decoder-input",
                       "reconstruction-loss", "kl-divergence"))
 def seeded_training(ev: Evidence) -> Verdict:
+    """A short seeded training gives the reference's losses and codes."""
     mine = (ev.student or {}).get("training", {})
     ref = ev.reference.get("training", {})
     call = f"autoencoder{tuple(ev.task.train_args)!r}"

@@ -52,6 +52,7 @@ def penalty_cause(s: Side, lambtha: float) -> str | None:
 @check("sparsity-penalty", "L1 penalty on the encoded output", 4, ("sparse",),
        requires=("forward-pass",))
 def sparsity_penalty(ev: Evidence) -> Verdict:
+    """The encoded output carries an L1 penalty of lambtha."""
     for argset, s, r in ev.pairs():
         lambtha = argset.args[3]
         mine, expected = s.get("penalty", 0.0), r["penalty"]

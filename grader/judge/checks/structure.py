@@ -23,6 +23,7 @@ def structural(rows: list[Row], kind: str) -> list[Row]:
 
 
 def signature(row: Row) -> tuple:
+    """What must match between a student's row and the reference's."""
     return (row.kind, row.units, row.filters, row.kernel, row.padding,
             row.pool, row.size)
 
@@ -89,6 +90,7 @@ def hints(ev: Evidence, model: str, argset: ArgSet, student: list[Row],
 
 
 def structure_verdict(ev: Evidence, model: str) -> Verdict:
+    """The verdict on ``model``'s layer rows, for every argument set."""
     for argset, s, r in ev.pairs():
         student = structural(s.rows(model), ev.task.kind)
         reference = structural(r.rows(model), ev.task.kind)
@@ -107,11 +109,13 @@ def structure_verdict(ev: Evidence, model: str) -> Verdict:
 
 @check("encoder-layers", "encoder layers", 3, ALL, requires=("returns",))
 def encoder_layers(ev: Evidence) -> Verdict:
+    """The encoder's layers match the reference's."""
     return structure_verdict(ev, "encoder")
 
 
 @check("decoder-layers", "decoder layers", 3, ALL, requires=("returns",))
 def decoder_layers(ev: Evidence) -> Verdict:
+    """The decoder's layers match the reference's."""
     return structure_verdict(ev, "decoder")
 
 
@@ -127,6 +131,7 @@ def role_names(ev: Evidence, model: str, count: int) -> dict[int, str]:
 
 def activation_problems(ev: Evidence, model: str, s: Side, r: Side
                         ) -> list[str]:
+    """Each layer whose activation differs from the reference's, in words."""
     student = [row for row in s.rows(model) if row.weighted]
     reference = [row for row in r.rows(model) if row.weighted]
     problems = []
@@ -153,6 +158,7 @@ def activation_problems(ev: Evidence, model: str, s: Side, r: Side
 @check("activations", "activations", 3, ALL,
        requires=("encoder-layers", "decoder-layers"))
 def activations(ev: Evidence) -> Verdict:
+    """Every layer's activation matches (the decoder's last is sigmoid)."""
     for argset, s, r in ev.pairs():
         problems = activation_problems(ev, "encoder", s, r) + \
             activation_problems(ev, "decoder", s, r)
@@ -165,6 +171,7 @@ def activations(ev: Evidence) -> Verdict:
 @check("weight-sharing", "auto shares encoder's and decoder's layers", 2, ALL,
        requires=("returns",))
 def weight_sharing(ev: Evidence) -> Verdict:
+    """``auto`` is built from the encoder's and decoder's own layers."""
     for argset, s, r in ev.pairs():
         if not s.get("shared", False):
             return Verdict.fail(

@@ -17,6 +17,7 @@ SPREAD_STD = 0.5  # exp(log(0.25) / 2), the forced log variance
 
 
 def stochastic(s: Side) -> list[bool]:
+    """Which of the encoder's outputs change between two calls."""
     return [not close(a, b, rtol=0, atol=1e-6)
             for a, b in zip(s["encoder_out"], s.get("encoder_again", []))]
 
@@ -24,6 +25,7 @@ def stochastic(s: Side) -> list[bool]:
 @check("encoder-outputs", "encoder returns [z, mean, log_var]", 3, ("vae",),
        requires=("returns",))
 def encoder_outputs(ev: Evidence) -> Verdict:
+    """The encoder returns [z, mean, log_var], z the random one."""
     for argset, s, r in ev.pairs():
         outs = s["encoder_out"]
         if len(outs) != 3:
@@ -61,6 +63,7 @@ def encoder_outputs(ev: Evidence) -> Verdict:
 @check("sampling", "z = mean + exp(log_var / 2) * epsilon", 4, ("vae",),
        requires=("encoder-outputs", "activations"))
 def sampling(ev: Evidence) -> Verdict:
+    """z is mean + exp(log_var / 2) * epsilon, epsilon standard normal."""
     for argset, s, r in ev.pairs():
         noise = np.asarray(s["spread"]["noise"], "float64")
         rows, dims = noise.shape
@@ -106,6 +109,7 @@ def sampling(ev: Evidence) -> Verdict:
 @check("decoder-input", "auto feeds z to the decoder", 3, ("vae",),
        requires=("encoder-outputs", "activations"))
 def decoder_input(ev: Evidence) -> Verdict:
+    """``auto`` feeds the sampled z (not mean or log_var) to the decoder."""
     for argset, s, r in ev.pairs():
         feed = s["feed"]
         tested = f"for {argset.call()}: "
@@ -175,6 +179,7 @@ def explain_loss(s: Side) -> tuple[str, str] | None:
 
 
 def loss_verdict(ev: Evidence, part: str) -> Verdict:
+    """The verdict on one part of the VAE loss (reconstruction or KL)."""
     good = {"reconstruction": "binary cross-entropy summed over the features",
             "kl": "KL divergence"}[part]
     for argset, s, r in ev.pairs():
@@ -207,12 +212,14 @@ def loss_verdict(ev: Evidence, part: str) -> Verdict:
 @check("reconstruction-loss", "reconstruction loss (BCE summed)", 3, ("vae",),
        requires=("encoder-outputs", "forward-pass", "decoder-input"))
 def reconstruction_loss(ev: Evidence) -> Verdict:
+    """The reconstruction term is binary cross-entropy summed over pixels."""
     return loss_verdict(ev, "reconstruction")
 
 
 @check("kl-divergence", "KL divergence term", 3, ("vae",),
        requires=("encoder-outputs", "forward-pass", "decoder-input"))
 def kl_divergence(ev: Evidence) -> Verdict:
+    """The KL term is -0.5 * sum(1 + log_var - mean^2 - exp(log_var))."""
     return loss_verdict(ev, "kl")
 
 
@@ -220,4 +227,5 @@ def kl_divergence(ev: Evidence) -> Verdict:
        ("vae",), requires=("reconstruction-loss", "kl-divergence",
                            "optimizer"))
 def vae_training_step(ev: Evidence) -> Verdict:
+    """One training step changes the weights as the reference's does."""
     return step_verdict(ev)
