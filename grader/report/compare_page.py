@@ -1,130 +1,43 @@
 """``python -m grader compare DIR``: the student's models beside the
 reference's, as one self-contained HTML page (images embedded as PNG).
 
-Student code runs in the grader's workers, as for grading; this module only
-turns their plain-data results into tables, figures and a page.
+Student code runs in the grader's workers, as for grading. The page never
+judges: its verdicts, messages and points are the grading's own check
+results (:class:`grader.results.Report`), and its tables and figures show
+the measurements those checks read (``report.measurements``).
 """
 from __future__ import annotations
 
-import base64
 import html
-import io
 from pathlib import Path
 
 import numpy as np
 
-from grader.judge import causes
-from grader.judge.causes import plain
-from grader.judge.checks.structure import compare_rows, structural
-from grader.judge.layers import Row, effective_rows
-from grader.results import SYMBOL, Report
+from grader.judge.causes import describe, plain
+from grader.judge.evidence import Side
+from grader.judge.layers import Row
+from grader.report.figures import (LOAD_CHECK, curves_figure, grid_figure,
+                                   image_tag, latent_figure, png, pyplot,
+                                   reconstructions_figure)
+from grader.results import SYMBOL, CheckResult, Report
 from grader.tasks import TASKS, Task
 
+# Re-exported for the pages and tests that import them from here.
+__all__ = ["DEFAULT_OUT", "LOAD_CHECK", "image_tag", "png", "pyplot",
+           "reconstructions_figure", "write_report"]
+
 DEFAULT_OUT = Path("compare-report")
-FIG_DPI = 100
-MODELS = ("encoder", "decoder", "auto")
-
-
-# ------------------------------------------------------------------ figures
-
-def pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def png(fig) -> tuple[str, int, int]:
-    """A figure as (base64 PNG, width, height) at FIG_DPI, then closed."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=FIG_DPI)
-    width, height = (int(round(v * FIG_DPI)) for v in fig.get_size_inches())
-    pyplot().close(fig)
-    return base64.b64encode(buffer.getvalue()).decode(), width, height
-
-
-def as_image(array: np.ndarray) -> np.ndarray:
-    """One input as a 2-D (or RGB) picture."""
-    array = np.asarray(array, "float32")
-    if array.ndim == 1 and array.size == 784:
-        return array.reshape(28, 28)
-    if array.ndim == 3 and array.shape[-1] == 1:
-        return array[..., 0]
-    return np.clip(array, 0, 1)
-
-
-def curves_figure(student: dict, reference: dict):
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6.4, 3.6))
-    for side, result, style in (("reference", reference, "-"),
-                                ("student", student, "--")):
-        for key, color in (("loss", "tab:blue"), ("val_loss", "tab:orange")):
-            values = result.get(key) or []
-            if values:
-                ax.plot(range(1, len(values) + 1), values, style, color=color,
-                        marker="o", label=f"{side} {key}")
-    ax.set_xlabel("epoch")
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_ylabel("loss")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return png(fig)
-
-
-def reconstructions_figure(student: dict, reference: dict):
-    plt = pyplot()
-    rows = [("original", reference.get("originals")),
-            ("reference", reference.get("reconstructions")),
-            ("student", student.get("reconstructions"))]
-    fig, axes = plt.subplots(3, 10, figsize=(8.0, 2.8))
-    for r, (label, images) in enumerate(rows):
-        for c in range(10):
-            ax = axes[r][c]
-            ax.axis("off")
-            if images is not None and len(images) > c:
-                ax.imshow(as_image(images[c]), cmap="gray", vmin=0, vmax=1)
-        axes[r][0].set_title(label, fontsize=8, loc="left")
-    fig.tight_layout()
-    return png(fig)
-
-
-def latent_figure(student: dict, reference: dict):
-    plt = pyplot()
-    fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.8))
-    for ax, (side, result) in zip(axes, (("reference", reference),
-                                         ("student", student))):
-        means = result.get("latent_means")
-        ax.set_title(f"{side}: latent means, coloured by label", fontsize=9)
-        # (for synthetic images the "label" is the number of strokes)
-        if means is None or means.ndim != 2 or means.shape[1] < 2:
-            ax.text(0.5, 0.5, "not available", ha="center")
-            continue
-        ax.scatter(means[:, 0], means[:, 1], s=4, cmap="tab10", vmin=0,
-                   vmax=9, c=result.get("latent_labels"))
-    fig.tight_layout()
-    return png(fig)
-
-
-def grid_figure(student: dict, reference: dict):
-    plt = pyplot()
-    fig, axes = plt.subplots(1, 2, figsize=(8.0, 4.2))
-    for ax, (side, result) in zip(axes, (("reference", reference),
-                                         ("student", student))):
-        ax.axis("off")
-        ax.set_title(f"{side}: decoded latent grid", fontsize=9)
-        grid = result.get("grid")
-        if grid is None:
-            ax.text(0.5, 0.5, "not available", ha="center")
-            continue
-        size = int(round(np.sqrt(len(grid))))
-        tiles = [as_image(g) for g in grid]
-        rows = [np.concatenate(tiles[i * size:(i + 1) * size], axis=1)
-                for i in range(size)]
-        ax.imshow(np.concatenate(rows, axis=0), cmap="gray", vmin=0, vmax=1)
-    fig.tight_layout()
-    return png(fig)
+# Each model's table, and the grading's check that judged that model.
+MODELS = (("encoder", "encoder-layers"), ("decoder", "decoder-layers"),
+          ("auto", "weight-sharing"))
+# The grading's checks that cover what the page's own seeded run (the
+# pictures) needed, by the measured error they would show.
+PICTURE_CHECKS = {
+    "error": ("loads", "returns", "seeded-training"),
+    "reconstruction_error": ("forward-pass", "seeded-training"),
+    "latent_error": ("encoder-outputs", "forward-pass", "seeded-training"),
+    "grid_error": ("forward-pass", "seeded-training"),
+}
 
 
 # ------------------------------------------------------------------ tables
@@ -133,8 +46,14 @@ def params(call: dict) -> int:
     return int(sum(np.prod(shape) for shape in call.get("weights", [])))
 
 
-def table_rows(calls: list[dict]) -> list[tuple[Row, int]]:
-    return [(row, params(calls[row.index])) for row in effective_rows(calls)]
+def table_rows(argset: dict | None, model: str) -> list[tuple[Row, int]]:
+    """One argument set's measured rows of a model, as the checks see them
+    (:meth:`grader.judge.evidence.Side.rows`), with each row's parameters."""
+    if not argset:
+        return []
+    calls = argset.get("layers", {}).get(model) or []
+    return [(row, params(calls[row.index]))
+            for row in Side(argset).rows(model)]
 
 
 def row_cells(row: Row, count: int) -> list[str]:
@@ -146,41 +65,42 @@ def row_cells(row: Row, count: int) -> list[str]:
             str(row.output_shape) if row.output_shape else "", str(count)]
 
 
-def side_by_side(model: str, student: list[dict] | None,
-                 reference: list[dict]) -> tuple[str, str]:
-    """(verdict, HTML table) for one model."""
-    ref_rows = table_rows(reference)
-    mine = table_rows(student) if student is not None else []
+def side_by_side(student: list[tuple[Row, int]],
+                 reference: list[tuple[Row, int]]) -> str:
+    """The reference's and the student's rows of one model, row by row (no
+    highlighting: whether they differ is the check's to say)."""
     head = ("<tr><th>#</th>" + "".join(
         f"<th>{h}</th>" for h in ("type", "units/filters", "kernel", "padding",
                                   "activation", "output", "params")) * 2
             + "</tr>")
     body = []
-    for i in range(max(len(ref_rows), len(mine))):
-        cells_r = row_cells(*ref_rows[i]) if i < len(ref_rows) else [""] * 7
-        cells_s = row_cells(*mine[i]) if i < len(mine) else [""] * 7
-        differs = cells_r != cells_s
-        body.append(
-            f"<tr class='{'diff' if differs else 'same'}'><td>{i + 1}</td>"
-            + "".join(f"<td>{html.escape(c)}</td>" for c in cells_r)
-            + "".join(f"<td>{html.escape(c)}</td>" for c in cells_s)
-            + "</tr>")
-    if student is None:
-        verdict = "the student's model could not be traced"
-    else:
-        kind = "conv"
-        problems = compare_rows(model, structural([r for r, _ in mine], kind),
-                                structural([r for r, _ in ref_rows], kind))
-        acts = [] if problems else [
-            f"layer {i + 1}: activation {a.activation}, expected "
-            f"{b.activation}"
-            for i, ((a, _), (b, _)) in enumerate(zip(mine, ref_rows))
-            if a.activation != b.activation]
-        verdict = "; ".join((problems + acts)[:2]) or "same layers"
-    table = ("<table><tr><th></th><th colspan='7'>reference</th>"
-             "<th colspan='7'>student</th></tr>" + head + "".join(body)
-             + "</table>")
-    return verdict, table
+    for i in range(max(len(reference), len(student))):
+        cells_r = row_cells(*reference[i]) if i < len(reference) else [""] * 7
+        cells_s = row_cells(*student[i]) if i < len(student) else [""] * 7
+        body.append(f"<tr><td>{i + 1}</td>"
+                    + "".join(f"<td>{html.escape(c)}</td>" for c in cells_r)
+                    + "".join(f"<td>{html.escape(c)}</td>" for c in cells_s)
+                    + "</tr>")
+    return ("<table><tr><th></th><th colspan='7'>reference</th>"
+            "<th colspan='7'>student</th></tr>" + head + "".join(body)
+            + "</table>")
+
+
+def verdict_html(model: str, result: CheckResult | None) -> str:
+    """The grading's verdict on one model: its check's status and message."""
+    if result is None:
+        return (f"<p class='verdict'>{html.escape(model)}: no check of the "
+                "grading judges this model</p>")
+    message = plain(result.message)
+    return (f"<p class='verdict' data-check='{html.escape(result.check)}' "
+            f"data-status='{result.status}'>{html.escape(model)} — "
+            f"{html.escape(result.title)}: <span class='{result.status}'>"
+            f"{SYMBOL[result.status]}</span>"
+            + (f"<br>{html.escape(message)}" if message else "") + "</p>")
+
+
+def verdict_word(result: CheckResult | None) -> str:
+    return SYMBOL[result.status] if result is not None else "no check"
 
 
 # ------------------------------------------------------------------ page
@@ -190,40 +110,38 @@ body { font-family: sans-serif; margin: 2em; color: #222; }
 h2 { border-bottom: 2px solid #ccc; padding-bottom: .2em; }
 table { border-collapse: collapse; margin: .5em 0 1em; font-size: 13px; }
 td, th { border: 1px solid #ccc; padding: 2px 6px; text-align: left; }
-tr.diff td { background: #fde2e2; }
 .passed { color: #17702f; } .failed { color: #b3261e; }
 .skipped { color: #777; } .warning { color: #a86400; }
 .error { background: #fff3cd; border: 1px solid #e0c36c; padding: .5em;
          white-space: pre-wrap; }
 .wrong { background: #fde2e2; border: 1px solid #e0a0a0; padding: .5em; }
 .wrong li { margin: .3em 0; white-space: pre-wrap; }
-.verdict { font-weight: bold; }
+.verdict { font-weight: bold; white-space: pre-wrap; }
 """
 
 
-# Marks the body with how many images decoded: "loaded/total".
-LOAD_CHECK = """<script>
-window.addEventListener("load", function () {
-  var images = Array.prototype.slice.call(document.images);
-  var ok = images.filter(function (i) {
-    return i.complete && i.naturalWidth > 0;
-  }).length;
-  document.body.setAttribute("data-loaded", ok + "/" + images.length);
-});
-</script>"""
+def failed_check(report: Report, task: int, checks: tuple[str, ...]
+                 ) -> CheckResult | None:
+    """The first of these checks that the grading failed, or None."""
+    for check_id in checks:
+        result = report.find(task, check_id)
+        if result is not None and result.status == "failed":
+            return result
+    return None
 
 
-def image_tag(figure: tuple[str, int, int], alt: str) -> str:
-    data, width, height = figure
-    return (f"<img src='data:image/png;base64,{data}' width='{width}' "
-            f"height='{height}' alt='{html.escape(alt)}'>")
-
-
-def error_box(what: str, error: dict | None) -> str:
-    """A student's error on the page, with its cause and fix if known."""
-    if not error:
-        return f"<p class='error'>{html.escape(what)}: not available</p>"
-    text = causes.feedback(error, what, error.get("stage"))
+def error_box(what: str, error: dict | None, result: CheckResult | None
+              ) -> str:
+    """That the student's ``what`` could not be made: the grading's own
+    failed check that covers it (title and message), else the measured
+    error as it was recorded."""
+    if result is not None:
+        text = (f"{what}: not available. {result.title} "
+                f"({SYMBOL[result.status]}): {plain(result.message)}")
+    else:
+        text = (f"{what}: not available (no check of the grading failed "
+                f"on it); the page's run stopped with "
+                f"{describe(error or {})}")
     return f"<p class='error'>{html.escape(text)}</p>"
 
 
@@ -245,13 +163,69 @@ def versions_in_words(report: Report) -> str:
                      for name, version in report.versions.items())
 
 
+def layers_part(task: Task, report: Report, student: dict | None,
+                reference: dict) -> tuple[list[str], list[str]]:
+    """(HTML parts, summary words): each model's measured rows, student's
+    beside the reference's, under the verdict of the grading's check of
+    that model."""
+    first = ((student or {}).get("argsets") or [{}])[0]
+    ref_first = reference["argsets"][0]
+    parts = [f"<h3>Layers for {html.escape(task.argsets[0].call())}</h3>"]
+    words = []
+    for model, check_id in MODELS:
+        result = report.find(task.number, check_id)
+        words.append(f"{model}: {verdict_word(result)}")
+        parts.append(verdict_html(model, result))
+        parts.append(side_by_side(table_rows(first, model),
+                                  table_rows(ref_first, model)))
+    return parts, words
+
+
+def pictures_part(task: Task, report: Report, student: dict | None,
+                  reference: dict) -> list[str]:
+    """The seeded training's curves, reconstructions and latent pictures,
+    with the grading's failed check where the student's could not be made."""
+    mine = (student or {}).get("pictures") or {}
+    ref = reference.get("pictures") or {}
+
+    def errors(*keys_whats: tuple[str, str]) -> list[str]:
+        boxes = []
+        for key, what in keys_whats:
+            covering = failed_check(report, task.number, PICTURE_CHECKS[key])
+            # no pictures at all: the models did not load or build
+            if mine.get(key) or (key == "error" and not mine and covering):
+                boxes.append(error_box(what, mine.get(key), covering))
+        return boxes
+
+    parts = [f"<h3>Seeded training: {ref.get('epochs', '?')} epochs on "
+             f"{ref.get('train_size', '?')} "
+             f"{html.escape(ref.get('data_source', ''))}, same weights "
+             "and order for both</h3>"]
+    parts += errors(("error", "student's training"))
+    parts.append(image_tag(curves_figure(mine, ref),
+                           "loss and val_loss per epoch"))
+    parts.append("<h3>Reconstructions of 10 test images</h3>")
+    parts += errors(("reconstruction_error", "student's reconstructions"))
+    parts.append(image_tag(reconstructions_figure(mine, ref),
+                           "originals, reference and student"))
+    if task.kind == "vae":
+        parts.append("<h3>Latent space</h3>")
+        parts += errors(("latent_error", "student's latent means"),
+                        ("grid_error", "student's decoded grid"))
+        parts.append(image_tag(latent_figure(mine, ref),
+                               "latent means coloured by label"))
+        parts.append(image_tag(grid_figure(mine, ref),
+                               "decoded latent grid"))
+    return parts
+
+
 def task_section(task: Task, report: Report, student: dict | None,
                  reference: dict) -> tuple[str, str]:
     """(HTML section, one-line summary) for one task."""
     results = [r for r in report.results if r.task == task.number]
-    got = sum(r.points for r in results)
-    total = sum(r.max_points for r in results)
-    parts = [f"<h2>{task.filename} — {got:g}/{total:g}</h2>"]
+    got, total = report.task_scores().get(task.number, (0.0, 0.0))
+    parts = [f"<h2 data-score='{got:g}/{total:g}'>{task.filename} — "
+             f"{got:g}/{total:g}</h2>"]
     wrong = wrong_items(task, report)
     if wrong:
         parts.append("<div class='wrong'><h3>What is wrong</h3><ul>"
@@ -259,23 +233,8 @@ def task_section(task: Task, report: Report, student: dict | None,
                                for item in wrong) + "</ul></div>")
     else:
         parts.append("<p class='passed'>Every check passed.</p>")
-    first = (student or {}).get("argsets", [{}])[0] if student else {}
-    ref_first = reference["argsets"][0]
-    parts.append(f"<h3>Layers for {html.escape(task.argsets[0].call())}</h3>")
-    verdicts = []
-    for model in MODELS:
-        calls = first.get("layers", {}).get(model) if first else None
-        verdict, table = side_by_side(model, calls,
-                                      ref_first["layers"][model])
-        verdicts.append(f"{model}: {verdict}")
-        parts.append(f"<p class='verdict'>{html.escape(model)}: "
-                     f"{html.escape(verdict)}</p>{table}")
-    problem = None
-    if student is None or not first.get("layers"):
-        problem = next((r.message for r in results
-                        if r.status == "failed" and r.check in
-                        ("loads", "returns")), "the models could not be built")
-        parts.append(f"<p class='error'>{html.escape(problem)}</p>")
+    layers, words = layers_part(task, report, student, reference)
+    parts += layers
     parts.append("<h3>Checks</h3><table><tr><th>check</th><th>result</th>"
                  "<th>points</th><th>feedback</th></tr>")
     for r in results:
@@ -284,43 +243,15 @@ def task_section(task: Task, report: Report, student: dict | None,
                      f"<td>{r.points:g}/{r.max_points:g}</td>"
                      f"<td>{html.escape(plain(r.message))}</td></tr>")
     parts.append("</table>")
-    mine = (student or {}).get("pictures") or {}
-    ref = reference.get("pictures") or {}
-    parts.append(f"<h3>Seeded training: {ref.get('epochs', '?')} epochs on "
-                 f"{ref.get('train_size', '?')} "
-                 f"{html.escape(ref.get('data_source', ''))}, same weights "
-                 "and order for both</h3>")
-    if mine.get("error"):
-        parts.append(error_box("student's training", mine["error"]))
-    elif not mine and problem:
-        parts.append(f"<p class='error'>student: {html.escape(problem)}</p>")
-    parts.append(image_tag(curves_figure(mine, ref),
-                           "loss and val_loss per epoch"))
-    parts.append("<h3>Reconstructions of 10 test images</h3>")
-    if mine.get("reconstruction_error"):
-        parts.append(error_box("student's reconstructions",
-                               mine["reconstruction_error"]))
-    parts.append(image_tag(reconstructions_figure(mine, ref),
-                           "originals, reference and student"))
-    if task.kind == "vae":
-        parts.append("<h3>Latent space</h3>")
-        for key, what in (("latent_error", "student's latent means"),
-                          ("grid_error", "student's decoded grid")):
-            if mine.get(key):
-                parts.append(error_box(what, mine[key]))
-        parts.append(image_tag(latent_figure(mine, ref),
-                               "latent means coloured by label"))
-        parts.append(image_tag(grid_figure(mine, ref),
-                               "decoded latent grid"))
+    parts += pictures_part(task, report, student, reference)
     lines = [f"{task.filename}: {got:g}/{total:g}"
              + ("" if wrong else "; every check passed")]
     for item in wrong:
         head, *rest = item.splitlines()
         lines.append(f"  - {head}")
         lines += [f"    {line}" for line in rest if line]
-    lines.append("  " + "; ".join(verdicts))
-    summary = "\n".join(lines)
-    return "\n".join(parts), summary
+    lines.append("  " + "; ".join(words))
+    return "\n".join(parts), "\n".join(lines)
 
 
 def write_report(report: Report, out: Path) -> tuple[Path, list[str]]:

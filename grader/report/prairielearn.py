@@ -24,7 +24,7 @@ CUT_MESSAGE = 1500
 def reconstruction_images(report: Report
                           ) -> list[dict[str, str]]:
     """Per task graded in compare mode, the reconstruction figure."""
-    from grader.report.compare_page import reconstructions_figure
+    from grader.report.figures import reconstructions_figure
 
     images = []
     for number in sorted(report.measurements):
