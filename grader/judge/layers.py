@@ -185,9 +185,9 @@ def raw_ops(calls: list[dict], flow: dict | None) -> set[int]:
 
 
 def effective_rows(calls: list[dict], flow: dict | None = None) -> list[Row]:
-    """Turns traced calls (see :func:`grader.measure.probe.describe_call`) to rows,
-    leaving out side branches (see :func:`side_branches`) and TensorFlow ops
-    that are not activations (see :func:`raw_ops`)."""
+    """Turns traced calls (see :func:`grader.measure.trace.describe_call`) to
+    rows, leaving out side branches (see :func:`side_branches`) and
+    TensorFlow ops that are not activations (see :func:`raw_ops`)."""
     rows: list[Row] = []
     dropped = side_branches(calls, flow) | raw_ops(calls, flow)
     for index, call in enumerate(calls):

@@ -13,8 +13,10 @@ from typing import Any
 import numpy as np
 
 from grader.measure import data as grader_data
-from grader.measure.probe import (Probe, StudentFault, error_info, flat_arrays,
-                                  to_numpy)
+from grader.measure.arrays import flat_arrays, to_numpy
+from grader.measure.errors import StudentFault, error_info
+from grader.measure.probe import Probe
+from grader.measure.training import prepare_training
 from grader.tasks import Task
 
 EPOCHS = 6
@@ -49,7 +51,7 @@ def measure_pictures(task: Task, module, student_file: str) -> dict[str, Any]:
     test = course_inputs(task, images, 10, TRAIN + VALIDATION)
     out["originals"] = test
     try:
-        probe.prepare_training(models, args, train[:2])
+        prepare_training(probe, models, args, train[:2])
         history = probe.run("training", lambda: auto.fit(
             train, train, epochs=EPOCHS, batch_size=BATCH_SIZE,
             shuffle=False, verbose=0, validation_data=(val, val)))

@@ -3,10 +3,10 @@
 Forked by :mod:`grader.run.forkserver` (which has already imported TensorFlow
 and isolated the process), with the working directory in the worker's own
 copy of the task file. It records the identity of the functions the
-grading relies on, installs the audit hook of :mod:`grader.measure.guard` (unless
-the job switches it off, as the sandbox tests do), imports the student's
-file, runs :func:`grader.measure.probe.probe_task`, and writes the result, tagged
-with the job's token, to the job's result pipe.
+grading relies on, installs the audit hook of :mod:`grader.measure.guard`
+(unless the job switches it off, as the sandbox tests do), imports the
+student's file, runs :func:`grader.measure.training.probe_task`, and writes
+the result, tagged with the job's token, to the job's result pipe.
 """
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def readable_roots() -> list[str]:
 
 def measure(task, student_file: str, with_pictures: bool) -> dict:
     """Imports the task file and measures it (errors become data)."""
-    from grader.measure import probe
+    from grader.measure import errors, training
 
     result: dict = {}
     try:
@@ -50,7 +50,7 @@ def measure(task, student_file: str, with_pictures: bool) -> dict:
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             raise
-        info = probe.error_info(exc, student_file)
+        info = errors.error_info(exc, student_file)
         if isinstance(exc, SyntaxError):
             info["where"] = {"line": exc.lineno,
                              "code": (exc.text or "").strip()}
@@ -65,21 +65,21 @@ def measure(task, student_file: str, with_pictures: bool) -> dict:
                 if callable(value) and not name.startswith("_")
                 and getattr(value, "__module__", None) == module.__name__)}}
     try:
-        result.update(probe.probe_task(task, module, student_file))
+        result.update(training.probe_task(task, module, student_file))
         if with_pictures:
             from grader.measure import pictures
             result["pictures"] = pictures.measure_pictures(
                 task, module, student_file)
-    except probe.StudentFault as fault:
+    except errors.StudentFault as fault:
         result["probe_error"] = fault.info
     except Exception as exc:  # the grader's own measuring code
-        result["grader_error"] = probe.grader_error(exc)
+        result["grader_error"] = errors.grader_error(exc)
     return result
 
 
 def main(job: dict) -> None:
     """Runs ``job`` (see :meth:`grader.run.sandbox.Session._job`); exits."""
-    from grader.measure import integrity, probe
+    from grader.measure import integrity, trace
     from grader import transport
     from grader.measure.guard import Guard
     from grader.tasks import TASKS
@@ -88,7 +88,7 @@ def main(job: dict) -> None:
     sys.path.append(str(folder))  # siblings importable, never shadowing
     task = TASKS[job["task"]]
     result: dict = {"token": job.pop("token"), "task": task.number,
-                    "versions": versions(probe)}
+                    "versions": versions(trace)}
     result_fd = job["result_fd"]
     before = integrity.snapshot()
     guard = Guard(folder, readable_roots())
@@ -109,12 +109,13 @@ def main(job: dict) -> None:
     os._exit(0)  # skip TF's slow teardown and any student atexit handlers
 
 
-def versions(probe) -> dict:
-    keras = probe.keras
+def versions(trace) -> dict:
+    """The versions of Python, TensorFlow and Keras the worker ran."""
+    keras = trace.keras
     version = getattr(keras, "__version__", None)
     if version is None and hasattr(keras, "version"):
         version = keras.version()
     return {"python": platform.python_version(),
-            "tensorflow": probe.tf.__version__, "keras": version,
+            "tensorflow": trace.tf.__version__, "keras": version,
             "keras_major": 2 if os.environ.get("TF_USE_LEGACY_KERAS") == "1"
             else 3}

@@ -220,7 +220,7 @@ def main() -> None:
     import numpy  # noqa: F401
     from grader import tasks, transport  # noqa: F401
     from grader.measure import (data, guard, integrity,  # noqa: F401
-                                pictures, probe, worker)
+                                pictures, training, worker)
 
     data.labelled_images()  # read once; the workers inherit it
     integrity.preload()

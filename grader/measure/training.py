@@ -1,0 +1,88 @@
+"""The seeded training run, and everything a task's checks need.
+
+:func:`probe_task` is what the worker calls: every argument set measured by
+a :class:`~grader.measure.probe.Probe`, then a short training from the
+canonical weights on fixed data.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from grader.measure import data as grader_data
+from grader.measure.arrays import flat_arrays
+from grader.measure.errors import StudentFault
+from grader.measure.probe import Probe
+from grader.measure.trace import keras, trace
+from grader.measure.vae import order_heads
+from grader.measure.weights import (assign_canonical, trainable_ids,
+                                    weighted_layers)
+from grader.tasks import Task
+
+
+def prepare_training(probe: Probe, models: list, args: tuple,
+                     sample: np.ndarray) -> None:
+    """Puts the canonical weights (seed 7) into freshly built models.
+
+    ``sample`` (two inputs) is traced through all three models first,
+    which also builds a subclassed model that builds on its first call.
+    """
+    encoder, decoder, auto = models
+    auto_calls, _ = probe.run("call auto", trace, auto, sample)
+    enc_calls, enc_out = probe.run("call encoder", trace, encoder, sample)
+    dec_calls, _ = probe.run("call decoder", trace, decoder, np.zeros(
+        (2,) + probe.latent_shape(args), "float32"))
+    enc_layers = weighted_layers(enc_calls)
+    if probe.task.kind == "vae":
+        enc_layers, _ = order_heads(enc_layers, enc_calls, enc_out)
+    assign_canonical(enc_layers + weighted_layers(dec_calls), 7)
+    if trainable_ids(auto) != trainable_ids(encoder) | trainable_ids(
+            decoder):
+        assign_canonical(weighted_layers(auto_calls), 7)
+    keras.utils.set_random_seed(0)
+
+
+def seeded_training(probe: Probe, train_x: np.ndarray,
+                    val_x: np.ndarray) -> dict[str, Any]:
+    """A short training run from the canonical weights, no shuffling."""
+    args = probe.task.train_args
+    models, error = probe.build(args)
+    if error:
+        return {"error": error}
+    encoder, decoder, auto = models
+    try:
+        prepare_training(probe, models, args, train_x[:2])
+        auto.run_eagerly = True  # 20 steps: cheaper than tracing
+        history = probe.run("training", lambda: auto.fit(
+            train_x, train_x, epochs=2, batch_size=32, shuffle=False,
+            verbose=0, validation_data=(val_x, val_x)))
+        encoded = flat_arrays(probe.call(encoder, "encoder", val_x[:10]))
+    except StudentFault as fault:
+        return {"error": fault.info}
+    return {"loss": [float(v) for v in history.history.get("loss", [])],
+            "val_loss": [float(v) for v in
+                         history.history.get("val_loss", [])],
+            "encoded_mean": [float(np.mean(a)) for a in encoded]}
+
+
+def training_data(task: Task, images: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Student and reference train on the same 320 + 160 inputs."""
+    shape = Probe(task, None, "", images).input_shape(task.train_args)
+    train = grader_data.inputs_for(shape, 320, 11, images)
+    val = grader_data.inputs_for(shape, 160, 12, images)
+    return train, val
+
+
+def probe_task(task: Task, module: Any, student_file: str
+               ) -> dict[str, Any]:
+    """Everything the checks of ``task`` need, for every argument set."""
+    images, source = grader_data.mnist_images()
+    probe = Probe(task, module, student_file, images)
+    results = {"data_source": source, "argsets": []}
+    for seed, argset in enumerate(task.argsets):
+        results["argsets"].append(probe.run_argset(seed, argset.args))
+    train, val = training_data(task, images)
+    results["training"] = seeded_training(probe, train, val)
+    return results
