@@ -15,12 +15,12 @@ from typing import Any
 import numpy as np
 
 from grader.measure.arrays import flat_arrays, to_numpy
+from grader.measurements import ACTIVATION_PROBE
 
 import tensorflow as tf  # noqa: E402  (the worker imports TF once, here)
 import tensorflow.keras as keras  # noqa: E402
 
-# Values at which activation functions are sampled, to name them by numbers.
-ACTIVATION_PROBE = np.array([-3, -1, -0.5, -0.1, 0, 0.1, 0.5, 1, 3], "float32")
+PROBE = np.array(ACTIVATION_PROBE, "float32")  # where activations are read
 SAMPLE_VALUES = 256  # values kept of a layer's input/output, per call
 
 
@@ -117,7 +117,7 @@ def activation_values(layer: Any) -> list[float] | None:
     if fn is None or not callable(fn):
         return None
     try:
-        return [float(v) for v in to_numpy(fn(tf.constant(ACTIVATION_PROBE)))]
+        return [float(v) for v in to_numpy(fn(tf.constant(PROBE)))]
     except Exception:
         return None
 
