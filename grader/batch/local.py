@@ -18,8 +18,8 @@ Job = tuple[str, bytes, str]  # student, zip of the folder, its digest
 def run_local(jobs: Iterable[Job], spec: JobSpec) -> Iterator[dict[str, Any]]:
     """Yields each job's status dict as it completes.
 
-    Raises :class:`grader.run.reference.ReferenceUnavailable` before any folder is
-    graded if the reference cannot be measured.
+    Raises :class:`grader.run.reference.ReferenceUnavailable` before any
+    folder is graded if the reference cannot be measured.
     """
     workers = max(1, spec.workers)
     with ThreadPoolExecutor(max_workers=workers) as pool, \

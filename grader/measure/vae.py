@@ -25,29 +25,23 @@ LOG_VAR_ZERO = -30.0  # log-variance that makes the sampling noise ~3e-7
 LOG_VAR_SPREAD = float(np.log(0.25))  # log-variance with std exp(lv/2) = 0.5
 
 
-def order_heads(layers: list, calls: list, outputs: Any
+def place_heads(layers: list, plan: dict[str, int] | None
                 ) -> tuple[list, dict[str, int]]:
-    """Puts the mean and log-variance layers last, mean first.
+    """Puts the mean and log-variance layers last, mean first; the rest
+    keep call order.
 
-    They are found by which traced layer produced encoder outputs 1 and
-    2 (the task's mean and log variance); the rest keep call order.
+    Which they are is the parent's decision (``plan``: their positions in
+    ``layers``, see :func:`grader.judge.heads.find_heads`), never the
+    worker's; without one, nothing is moved and no heads are named.
     """
-    outputs = flat_arrays(outputs)
-    found = {}
-    if len(outputs) == 3:
-        for role, target in (("mean", outputs[1]),
-                             ("log_var", outputs[2])):
-            for call in calls:
-                if (call.layer.trainable_weights and len(call.outputs) == 1
-                        and call.outputs[0].shape == target.shape
-                        and np.allclose(call.outputs[0], target)):
-                    found[role] = call.layer
-                    break
-    if len(found) != 2 or found["mean"] is found["log_var"]:
+    plan = plan if isinstance(plan, dict) else {}
+    mean, log_var = plan.get("mean"), plan.get("log_var")
+    if not all(type(i) is int and 0 <= i < len(layers)
+               for i in (mean, log_var)) or mean == log_var:
         return layers, {}
-    rest = [layer for layer in layers if layer is not found["mean"]
-            and layer is not found["log_var"]]
-    ordered = rest + [found["mean"], found["log_var"]]
+    rest = [layer for k, layer in enumerate(layers) if k not in (mean,
+                                                                 log_var)]
+    ordered = rest + [layers[mean], layers[log_var]]
     return ordered, {"mean": len(rest), "log_var": len(rest) + 1}
 
 

@@ -40,8 +40,13 @@ def readable_roots() -> list[str]:
     return roots
 
 
-def measure(task, student_file: str, with_pictures: bool) -> dict:
-    """Imports the task file and measures it (errors become data)."""
+def measure(task, student_file: str, with_pictures: bool,
+            phase: str = "measure", plan: dict | None = None) -> dict:
+    """Imports the task file and measures it (errors become data).
+
+    Phase "trace" (a VAE's first job) only traces the encoders, for the
+    parent to plan the heads; phase "measure" takes them from ``plan``.
+    """
     from grader.measure import errors, training
 
     result: dict = {}
@@ -65,11 +70,16 @@ def measure(task, student_file: str, with_pictures: bool) -> dict:
                 if callable(value) and not name.startswith("_")
                 and getattr(value, "__module__", None) == module.__name__)}}
     try:
-        result.update(training.probe_task(task, module, student_file))
+        if phase == "trace":
+            result.update(training.trace_task(task, module, student_file,
+                                              with_pictures))
+            return result
+        result.update(training.probe_task(task, module, student_file, plan))
         if with_pictures:
             from grader.measure import pictures
             result["pictures"] = pictures.measure_pictures(
-                task, module, student_file)
+                task, module, student_file,
+                training.planned(plan, "pictures"))
     except errors.StudentFault as fault:
         result["probe_error"] = fault.info
     except Exception as exc:  # the grader's own measuring code
@@ -78,7 +88,7 @@ def measure(task, student_file: str, with_pictures: bool) -> dict:
 
 
 def main(job: dict) -> None:
-    """Runs ``job`` (see :meth:`grader.run.sandbox.Session._job`); exits."""
+    """Runs ``job`` (see :meth:`grader.run.session.Session._job`); exits."""
     from grader.measure import integrity, trace
     from grader import transport
     from grader.measure.guard import Guard
@@ -96,7 +106,8 @@ def main(job: dict) -> None:
         sys.addaudithook(guard)
         guard.close_back_doors()
     student_file = str(folder / task.filename)
-    result.update(measure(task, student_file, job.get("pictures", False)))
+    result.update(measure(task, student_file, job.get("pictures", False),
+                          job.get("phase", "measure"), job.get("plan")))
     guard.active = False
     result["tampered"] = integrity.changed(before)
     result["violations"] = list(guard.violations)

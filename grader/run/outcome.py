@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-
 @dataclass
 class WorkerOutcome:
     """What came back from one worker run."""
