@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader import cli
+from grader import cli, measurements
 from grader.judge.evidence import Evidence
 from grader.results import CheckResult, Report
 from grader.judge.engine import evaluate
@@ -50,3 +50,45 @@ def test_a_grader_error_exits_with_3_and_says_the_score_is_incomplete(
     assert cli.main([str(tmp_path), "--tasks", "0"]) == 3
     out = capsys.readouterr().out
     assert "ERR!" in out and "GRADER ERROR" in out and "incomplete" in out
+
+
+def complete_result(task) -> dict:
+    """A task result holding every key the judge reads (dummy values)."""
+    keys = set(measurements.Measured.__required_keys__)
+    if task.kind == "vae":
+        keys |= measurements.VaeMeasured.__required_keys__ \
+            | measurements.VaeExperiments.__required_keys__
+    else:
+        keys |= measurements.PlainMeasured.__required_keys__
+    return {"data_source": "mnist", "training": {},
+            "argsets": [{key: None for key in keys} for _ in task.argsets]}
+
+
+def test_a_result_missing_a_key_the_judge_reads_is_a_grader_error():
+    task = TASKS[3]
+    student = complete_result(task)
+    assert measurements.missing_keys(student, task.kind,
+                                     len(task.argsets)) == []
+    del student["argsets"][1]["auto_out"]
+    assert measurements.missing_keys(student, task.kind,
+                                     len(task.argsets)) == \
+        ["argsets[1].auto_out"]
+    verdicts = evaluate(task, Evidence(task, student, complete_result(task)))
+    assert verdicts and {v.status for _, v in verdicts} == {"error"}
+    assert all("argsets[1].auto_out" in v.message and "bug in the grader"
+               in v.message for _, v in verdicts)
+
+
+def test_a_failed_argset_or_load_needs_no_measured_keys():
+    task = TASKS[0]
+    student = complete_result(task)
+    student["argsets"][0] = {"roles": [], "error": {"type": "ValueError",
+                                                    "message": "bad"}}
+    assert measurements.missing_keys(student, task.kind,
+                                     len(task.argsets)) == []
+    assert measurements.missing_keys({"load_error": {"type": "X"}},
+                                     task.kind, len(task.argsets)) == []
+    student["argsets"].pop()
+    assert measurements.missing_keys(student, task.kind,
+                                     len(task.argsets)) == [
+        f"argsets[{len(task.argsets) - 1}]"]

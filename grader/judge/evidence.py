@@ -7,6 +7,7 @@ from typing import Any, Iterator
 
 from grader.judge.layers import Row, effective_rows
 from grader.judge.verdict import Verdict
+from grader.measurements import missing_keys
 from grader.tasks import ArgSet, Task
 
 
@@ -47,13 +48,23 @@ class Evidence:
     @property
     def grader_error(self) -> dict | None:
         """The worker's report that the grader's own measuring code failed
-        on this file (anywhere), or None."""
+        on this file (anywhere), or a result lacking keys the judge reads
+        (see :func:`grader.measurements.missing_keys`), or None."""
         result = self.student or {}
         if result.get("grader_error"):
             return result["grader_error"]
         for argset in result.get("argsets", []):
             if argset.get("grader_error"):
                 return argset["grader_error"]
+        if self.student is not None:
+            missing = missing_keys(result, self.task.kind,
+                                   len(self.task.argsets))
+            if missing:
+                shown = ", ".join(missing[:6]) + (
+                    f" and {len(missing) - 6} more" if len(missing) > 6
+                    else "")
+                return {"type": "IncompleteMeasurement",
+                        "message": f"the worker's result lacks {shown}"}
         return None
 
     def passed(self, check_id: str) -> bool:

@@ -14,7 +14,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-PROBE = np.array([-3, -1, -0.5, -0.1, 0, 0.1, 0.5, 1, 3], "float64")
+from grader.measurements import ACTIVATION_PROBE
+
+PROBE = np.array(ACTIVATION_PROBE, "float64")  # what the worker sampled
 
 ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "linear": lambda x: x,
@@ -186,9 +188,9 @@ def raw_ops(calls: list[dict], flow: dict | None) -> set[int]:
 
 
 def effective_rows(calls: list[dict], flow: dict | None = None) -> list[Row]:
-    """Turns traced calls (the worker's ``describe_call`` rows) to rows,
-    leaving out side branches (see :func:`side_branches`) and TensorFlow ops
-    that are not activations (see :func:`raw_ops`)."""
+    """Turns traced calls (see :func:`grader.measure.trace.describe_call`) to
+    rows, leaving out side branches (see :func:`side_branches`) and
+    TensorFlow ops that are not activations (see :func:`raw_ops`)."""
     rows: list[Row] = []
     dropped = side_branches(calls, flow) | raw_ops(calls, flow)
     for index, call in enumerate(calls):

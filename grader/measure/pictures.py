@@ -13,8 +13,10 @@ from typing import Any
 import numpy as np
 
 from grader.measure import data as grader_data
-from grader.measure.probe import (Probe, StudentFault, error_info, flat_arrays,
-                                  to_numpy)
+from grader.measure.arrays import flat_arrays, to_numpy
+from grader.measure.errors import StudentFault, error_info
+from grader.measure.probe import Probe
+from grader.measure.training import prepare_training
 from grader.tasks import Task
 
 EPOCHS = 6
@@ -32,7 +34,15 @@ def course_inputs(task: Task, images: np.ndarray, count: int,
     return chosen.reshape(len(chosen), -1)
 
 
-def measure_pictures(task: Task, module, student_file: str) -> dict[str, Any]:
+def course_sample(task: Task) -> np.ndarray:
+    """The two inputs :func:`measure_pictures` prepares training with."""
+    images, _, _ = grader_data.labelled_images()
+    return course_inputs(task, images, TRAIN, 0)[:2]
+
+
+def measure_pictures(task: Task, module, student_file: str,
+                     heads: dict[str, int] | None = None
+                     ) -> dict[str, Any]:
     """Training curves, reconstructions and (VAE) latent pictures."""
     images, labels, source = grader_data.labelled_images()
     probe = Probe(task, module, student_file, images)
@@ -49,7 +59,7 @@ def measure_pictures(task: Task, module, student_file: str) -> dict[str, Any]:
     test = course_inputs(task, images, 10, TRAIN + VALIDATION)
     out["originals"] = test
     try:
-        probe.prepare_training(models, args, train[:2])
+        prepare_training(probe, models, args, train[:2], heads)
         history = probe.run("training", lambda: auto.fit(
             train, train, epochs=EPOCHS, batch_size=BATCH_SIZE,
             shuffle=False, verbose=0, validation_data=(val, val)))

@@ -3,10 +3,10 @@
 Forked by :mod:`grader.run.forkserver` (which has already imported TensorFlow
 and isolated the process), with the working directory in the worker's own
 copy of the task file. It records the identity of the functions the
-grading relies on, installs the audit hook of :mod:`grader.measure.guard` (unless
-the job switches it off, as the sandbox tests do), imports the student's
-file, runs :func:`grader.measure.probe.probe_task`, and writes the result, tagged
-with the job's token, to the job's result pipe.
+grading relies on, installs the audit hook of :mod:`grader.measure.guard`
+(unless the job switches it off, as the sandbox tests do), imports the
+student's file, runs :func:`grader.measure.training.probe_task`, and writes
+the result, tagged with the job's token, to the job's result pipe.
 """
 from __future__ import annotations
 
@@ -40,9 +40,14 @@ def readable_roots() -> list[str]:
     return roots
 
 
-def measure(task, student_file: str, with_pictures: bool) -> dict:
-    """Imports the task file and measures it (errors become data)."""
-    from grader.measure import probe
+def measure(task, student_file: str, with_pictures: bool,
+            phase: str = "measure", plan: dict | None = None) -> dict:
+    """Imports the task file and measures it (errors become data).
+
+    Phase "trace" (a VAE's first job) only traces the encoders, for the
+    parent to plan the heads; phase "measure" takes them from ``plan``.
+    """
+    from grader.measure import errors, training
 
     result: dict = {}
     try:
@@ -50,7 +55,7 @@ def measure(task, student_file: str, with_pictures: bool) -> dict:
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             raise
-        info = probe.error_info(exc, student_file)
+        info = errors.error_info(exc, student_file)
         if isinstance(exc, SyntaxError):
             info["where"] = {"line": exc.lineno,
                              "code": (exc.text or "").strip()}
@@ -65,21 +70,26 @@ def measure(task, student_file: str, with_pictures: bool) -> dict:
                 if callable(value) and not name.startswith("_")
                 and getattr(value, "__module__", None) == module.__name__)}}
     try:
-        result.update(probe.probe_task(task, module, student_file))
+        if phase == "trace":
+            result.update(training.trace_task(task, module, student_file,
+                                              with_pictures))
+            return result
+        result.update(training.probe_task(task, module, student_file, plan))
         if with_pictures:
             from grader.measure import pictures
             result["pictures"] = pictures.measure_pictures(
-                task, module, student_file)
-    except probe.StudentFault as fault:
+                task, module, student_file,
+                training.planned(plan, "pictures"))
+    except errors.StudentFault as fault:
         result["probe_error"] = fault.info
     except Exception as exc:  # the grader's own measuring code
-        result["grader_error"] = probe.grader_error(exc)
+        result["grader_error"] = errors.grader_error(exc)
     return result
 
 
 def main(job: dict) -> None:
-    """Runs ``job`` (see :meth:`grader.run.sandbox.Session._job`); exits."""
-    from grader.measure import integrity, probe
+    """Runs ``job`` (see :meth:`grader.run.session.Session._job`); exits."""
+    from grader.measure import integrity, trace
     from grader import transport
     from grader.measure.guard import Guard
     from grader.tasks import TASKS
@@ -88,7 +98,7 @@ def main(job: dict) -> None:
     sys.path.append(str(folder))  # siblings importable, never shadowing
     task = TASKS[job["task"]]
     result: dict = {"token": job.pop("token"), "task": task.number,
-                    "versions": versions(probe)}
+                    "versions": versions(trace)}
     result_fd = job["result_fd"]
     before = integrity.snapshot()
     guard = Guard(folder, readable_roots())
@@ -96,7 +106,8 @@ def main(job: dict) -> None:
         sys.addaudithook(guard)
         guard.close_back_doors()
     student_file = str(folder / task.filename)
-    result.update(measure(task, student_file, job.get("pictures", False)))
+    result.update(measure(task, student_file, job.get("pictures", False),
+                          job.get("phase", "measure"), job.get("plan")))
     guard.active = False
     result["tampered"] = integrity.changed(before)
     result["violations"] = list(guard.violations)
@@ -109,12 +120,13 @@ def main(job: dict) -> None:
     os._exit(0)  # skip TF's slow teardown and any student atexit handlers
 
 
-def versions(probe) -> dict:
-    keras = probe.keras
+def versions(trace) -> dict:
+    """The versions of Python, TensorFlow and Keras the worker ran."""
+    keras = trace.keras
     version = getattr(keras, "__version__", None)
     if version is None and hasattr(keras, "version"):
         version = keras.version()
     return {"python": platform.python_version(),
-            "tensorflow": probe.tf.__version__, "keras": version,
+            "tensorflow": trace.tf.__version__, "keras": version,
             "keras_major": 2 if os.environ.get("TF_USE_LEGACY_KERAS") == "1"
             else 3}

@@ -1,6 +1,6 @@
 """A fork server: imports TensorFlow once, then forks one worker per job.
 
-Started by :class:`grader.run.sandbox.Session` as ``python -P -m
+Started by :class:`grader.run.session.Session` as ``python -P -m
 grader.run.forkserver LEVEL`` (inside bubblewrap at the ``bwrap`` level, as
 root at the ``uid`` level). It reads one JSON job per line on stdin; for
 each it forks a child that isolates itself (see :func:`child`) and runs
@@ -167,7 +167,8 @@ def child(job: dict, level: str) -> None:
     sys.stdout = open(1, "w", buffering=1, closefd=False)
     sys.stderr = open(2, "w", buffering=1, closefd=False)
     if job.get("src"):
-        shutil.copytree(job["src"], job["cwd"])
+        # A VAE's second job (phase "measure") finds the first's folder.
+        shutil.copytree(job["src"], job["cwd"], dirs_exist_ok=True)
     if level == "uid":
         network_namespace()
         os.setgroups([])
@@ -220,7 +221,7 @@ def main() -> None:
     import numpy  # noqa: F401
     from grader import tasks, transport  # noqa: F401
     from grader.measure import (data, guard, integrity,  # noqa: F401
-                                pictures, probe, worker)
+                                pictures, training, worker)
 
     data.labelled_images()  # read once; the workers inherit it
     integrity.preload()

@@ -1,0 +1,88 @@
+"""Errors met while measuring, as plain data: the student's and the grader's.
+
+A failure of the student's code becomes :func:`error_info` (what raised,
+where in the student's file, and the telling line of the message); a
+failure of the grader's own measuring code becomes :func:`grader_error`.
+"""
+from __future__ import annotations
+
+import re
+import traceback
+from typing import Any, Callable
+
+
+def error_info(exc: BaseException, student_file: str) -> dict:
+    """Type, telling line and details of the message, the exception's
+    chain, the innermost line of the student's file, and whether the
+    student's code or a library raised it (the judge names the cause)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    mine = [f for f in frames if f.filename == student_file]
+    where = None
+    if mine:
+        frame = mine[-1]
+        where = {"line": frame.lineno, "code": (frame.line or "").strip(),
+                 "function": frame.name}
+    text = ANSI.sub("", str(exc))
+    message = key_line(text)
+    if isinstance(exc, SystemExit):
+        message = f"sys.exit({exc.code!r}) was called"
+    chain, seen, inner = [], {id(exc)}, exc.__cause__ or exc.__context__
+    while inner is not None and id(inner) not in seen and len(chain) < 3:
+        seen.add(id(inner))
+        chain.append({"type": type(inner).__name__,
+                      "message": ANSI.sub("", str(inner))[:600]})
+        inner = inner.__cause__ or inner.__context__
+    raised_in = ("student" if frames and frames[-1].filename == student_file
+                 else "library" if frames else "")
+    return {"type": type(exc).__name__, "message": message[:400],
+            "detail": text[:2000], "chain": chain, "where": where,
+            "raised_in": raised_in}
+
+
+KEY_WORDS = ("incompatible", "expected", "must", "shape", "not found",
+             "missing", "unexpected", "invalid")
+ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+
+
+def key_line(message: str) -> str:
+    """The telling line of a long Keras error (it wraps the cause in
+    "Exception encountered when calling ..." and argument listings)."""
+    lines = [line.strip() for line in ANSI.sub("", message).splitlines()
+             if line.strip()]
+    if len(lines) <= 1:
+        return " ".join(lines)
+    for line in lines:
+        framing = line.startswith(("Exception encountered",
+                                   "Call arguments", "Arguments received",
+                                   "•"))
+        if not framing and any(w in line.lower() for w in KEY_WORDS):
+            return line
+    return lines[0]
+
+
+def guarded(student_file: str, fn: Callable, *args) -> tuple[Any, dict | None]:
+    """Runs ``fn``; returns (value, None) or (None, error info)."""
+    try:
+        return fn(*args), None
+    except BaseException as exc:  # student code may raise SystemExit too
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return None, error_info(exc, student_file)
+
+
+class StudentFault(Exception):
+    """The student's code or models failed while being measured.
+
+    ``info`` says what was called (the stage) and what it raised; anything
+    else that escapes a measurement is the grader's own failure.
+    """
+
+    def __init__(self, info: dict):
+        super().__init__(info.get("message", ""))
+        self.info = info
+
+
+def grader_error(exc: BaseException) -> dict:
+    """A failure of the grader's own measuring code, with its traceback."""
+    return {"type": type(exc).__name__, "message": key_line(str(exc))[:400],
+            "trace": traceback.format_exc()[-2000:]}

@@ -1,0 +1,207 @@
+"""The written format of measurements: what a worker writes, what the judge
+reads.
+
+The worker (:mod:`grader.measure`) writes plain dicts and lists (sent in
+the format of :mod:`grader.transport`); these TypedDicts say which keys
+they hold. A key the judge reads is required (``__required_keys__``) where
+its measurement ran; :func:`missing_keys` finds those a result lacks, so
+that an incomplete result is the grader's error, never the student's
+failure. Nothing here imports TensorFlow: the judge uses it too. (No
+``from __future__ import annotations``: ``NotRequired`` must be seen.)
+"""
+from typing import Any, NotRequired, TypedDict
+
+# Values at which activation functions are sampled, to name them by the
+# numbers they give (the worker samples in float32, the judge compares in
+# float64).
+ACTIVATION_PROBE = (-3.0, -1.0, -0.5, -0.1, 0.0, 0.1, 0.5, 1.0, 3.0)
+
+
+class ErrorInfo(TypedDict, total=False):
+    """A failure of the student's code (see
+    :func:`grader.measure.errors.error_info`); ``stage`` says what was
+    called, ``found`` (a missing function) the callables the file has."""
+
+    type: str
+    message: str
+    detail: str
+    chain: list[dict[str, str]]
+    where: dict[str, Any] | None
+    raised_in: str
+    stage: str
+    found: list[str]
+
+
+class GraderError(TypedDict):
+    """A failure of the grader's own measuring code."""
+
+    type: str
+    message: str
+    trace: str
+
+
+# One traced leaf layer call (see grader.measure.trace.describe_call):
+# "class" is not an identifier, hence the functional form.
+_LayerCallBase = TypedDict("_LayerCallBase", {
+    "class": str, "name": str, "id": int,
+    "input_shapes": list, "output_shapes": list,
+    "input_keys": list, "output_keys": list,
+    "weights": list, "activation": "list[float] | None",
+    "kernel_regularizer": "dict | None", "bias_regularizer": "dict | None",
+    "activity_regularizer": "dict | None",
+})
+
+
+class LayerCall(_LayerCallBase, total=False):
+    """One layer call: the keys above always, these where they apply."""
+
+    units: int
+    filters: int
+    kernel_size: list
+    strides: list
+    padding: str
+    pool_size: list
+    size: list
+    interpolation: str
+    rate: float
+    use_bias: bool
+    dilation_rate: list
+    height: int
+    width: int
+    target_shape: list
+    l1: float
+    l2: float
+    input_sample: Any   # np.ndarray
+    output_sample: Any  # np.ndarray
+    identity: bool
+
+
+class Flow(TypedDict):
+    """Fingerprints of a model's inputs and outputs."""
+
+    inputs: list[str]
+    outputs: list[str]
+
+
+class Measured(TypedDict):
+    """One argument set's measurements common to every task (keys present
+    when neither ``error`` nor ``grader_error`` is)."""
+
+    roles: list[dict]
+    layers: dict[str, list[LayerCall]]   # encoder, decoder, auto
+    flow: dict[str, Flow]
+    compile: dict[str, Any]
+    weights: dict[str, list]             # encoder, decoder: weight shapes
+    shared: bool
+    heads: dict[str, int]                # VAE: mean, log_var; else {}
+    x: Any
+    z: Any
+    encoder_out: list
+    decoder_out: Any
+    auto_out: Any
+
+
+class PlainMeasured(Measured):
+    """A dense, sparse or convolutional argument set's measurements."""
+
+    composed_out: Any
+    penalty: float
+    train_loss: float | None
+    train_error: ErrorInfo | None
+    step_delta: NotRequired[list]        # when the step ran
+
+
+class VaeMeasured(Measured):
+    """A VAE argument set's measurements; the experiments of
+    :class:`VaeExperiments` too unless ``vae_error`` says why not."""
+
+    encoder_again: list
+    vae_error: NotRequired[str]
+
+
+class VaeExperiments(TypedDict):
+    """The VAE's controlled-sampling experiments."""
+
+    feed: dict[str, Any]
+    added_losses: float
+    spread: dict[str, Any]
+    loss_var0: dict[str, Any]
+    loss_kl: dict[str, Any]
+    train_error: ErrorInfo | None
+    step_delta: NotRequired[list]
+
+
+class ArgsetFailure(TypedDict, total=False):
+    """An argument set whose measurement stopped: the student's ``error``
+    (with ``roles`` if the models were built) or the grader's."""
+
+    roles: list[dict]
+    error: ErrorInfo
+    grader_error: GraderError
+
+
+class Training(TypedDict, total=False):
+    """The seeded training run: losses per epoch, or the error."""
+
+    loss: list[float]
+    val_loss: list[float]
+    encoded_mean: list[float]
+    error: ErrorInfo
+
+
+class TaskMeasured(TypedDict):
+    """What a task result holds when the file loaded and was measured."""
+
+    data_source: str
+    argsets: list[dict]   # PlainMeasured | VaeMeasured | ArgsetFailure
+    training: Training
+
+
+class TaskResult(TypedDict, total=False):
+    """Everything a worker writes for one task file."""
+
+    token: str
+    task: int
+    versions: dict[str, Any]
+    data_source: str
+    argsets: list[dict]
+    training: Training
+    pictures: dict[str, Any]
+    load_error: ErrorInfo
+    probe_error: ErrorInfo
+    grader_error: GraderError
+    tampered: list
+    violations: list
+    reads: list
+
+
+def _lacking(data: dict, kind: type, where: str) -> list[str]:
+    return [f"{where}{key}" for key in sorted(kind.__required_keys__)
+            if key not in data]
+
+
+def missing_keys(result: dict[str, Any], task_kind: str,
+                 argsets: int | None = None) -> list[str]:
+    """The keys the judge reads that ``result`` (a worker's task result)
+    lacks, as ``argsets[i].key``; empty if it is complete. Only what ran
+    is required: nothing after a load, probe or grader error, nothing but
+    the error in a failed argument set. ``argsets`` is how many the task
+    has."""
+    if any(result.get(k) for k in ("load_error", "probe_error",
+                                   "grader_error")):
+        return []
+    missing = _lacking(result, TaskMeasured, "")
+    found = result.get("argsets") or []
+    if argsets is not None and "argsets" in result:
+        missing += [f"argsets[{i}]" for i in range(len(found), argsets)]
+    measured = VaeMeasured if task_kind == "vae" else PlainMeasured
+    for i, argset in enumerate(found):
+        if not isinstance(argset, dict):
+            missing.append(f"argsets[{i}]")
+            continue
+        if argset.get("error") or argset.get("grader_error"):
+            continue
+        missing += _lacking(argset, measured, f"argsets[{i}].")
+        if task_kind == "vae" and not argset.get("vae_error"):
+            missing += _lacking(argset, VaeExperiments, f"argsets[{i}].")
+    return missing

@@ -1,0 +1,322 @@
+"""A sandbox session: one OS sandbox holding one fork server, for the task
+files of one folder.
+
+The session copies the task files before it starts, preallocates each
+job's result and output pipes (under bubblewrap the fork server inherits
+them), sends the server one job per measurement and reads what comes
+back: the output as a bounded tail (a worker that floods it is stopped),
+the result up to a bound and only with the job's token. A VAE task is two
+jobs in sequence (see :meth:`Session.run`): the worker traces, the parent
+decides which layers are the heads (:mod:`grader.judge.heads`), the worker
+measures.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from grader.judge import heads
+from grader.options import Limits
+from grader.paths import REPO_ROOT
+from grader.run.bwrap import SANDBOX_ROOT, server_argv
+from grader.run.isolation import Isolation, UidLease, drop_to
+from grader.run.outcome import WorkerOutcome
+from grader.run.phases import FAILED, job_id, merge_first, phases
+from grader.run.pipes import MAX_RESULT, Reader, take_result
+from grader.run.tree import (WORLD_WRITABLE, base_env, copy_submission,
+                             owned_size, sweep_uid)
+from grader.tasks import Task
+
+
+class ServerGone(RuntimeError):
+    """The session's fork server is not running."""
+
+
+class Session:
+    """One sandbox with one fork server, for the given task files."""
+
+    def __init__(self, folder: Path, tasks: list[Task], keras_major: int,
+                 limits: Limits, isolation: Isolation, pictures: bool = False,
+                 guard: bool = True):
+        self.tasks = {t.number: t for t in tasks}
+        self.limits, self.isolation = limits, isolation
+        self.pictures = pictures
+        self.guard = guard
+        # bubblewrap: one unprivileged uid for the sandbox; uid level: one
+        # per worker, so that sweeping one worker's processes spares the
+        # others and no worker can reach another's folder.
+        self.leases: dict[int, UidLease] = {}
+        if isolation.as_uid:
+            shared = UidLease() if isolation.level == "bwrap" else None
+            for task in tasks:
+                self.leases[task.number] = shared or UidLease()
+        self.uid = next(iter(self.leases.values())).uid \
+            if self.leases and isolation.level == "bwrap" else None
+        self.home = Path(tempfile.mkdtemp(prefix="ae-grader-"))
+        # (task number, phase) -> result r/w, output r/w
+        self.pipes: dict[tuple[int, str], tuple[int, int, int, int]] = {}
+        self.owned: set[tuple] = set()  # pipes the readers own
+        self.jobs: dict[int, dict[str, Any]] = {}
+        self.lock = threading.Lock()
+        self.ready = threading.Event()
+        self.dead = False
+        self.network_isolated = isolation.level == "bwrap"
+        for task in tasks:
+            copy_submission(folder, self.home / "src" / task.stem)
+        self._prepare_tree()
+        for task in tasks:
+            for phase in phases(task):
+                result_r, result_w = os.pipe()
+                output_r, output_w = os.pipe()
+                self.pipes[task.number, phase] = (result_r, result_w,
+                                                  output_r, output_w)
+        self._start(keras_major)
+
+    # ------------------------------------------------------------ start
+    def _prepare_tree(self) -> None:
+        """Ownership and modes: only this session's uid may use its tree."""
+        if self.isolation.level != "bwrap":  # folders on the host
+            os.chmod(self.home, 0o711)
+            (self.home / "work").mkdir(mode=0o711)
+            for task in self.tasks.values():
+                work = self.work_dir(task)
+                shutil.copytree(self.home / "src" / task.stem, work)
+                uid = self.uid_of(task)
+                if uid is not None:
+                    for path in [work, *work.rglob("*")]:
+                        os.chown(path, uid, uid)
+                    os.chmod(work, 0o700)
+        elif self.uid is not None:  # bubblewrap as an unprivileged uid
+            for path in [self.home, *self.home.rglob("*")]:
+                os.chown(path, self.uid, self.uid)
+
+    def uid_of(self, task: Task) -> int | None:
+        lease = self.leases.get(task.number)
+        return lease.uid if lease else None
+
+    def work_dir(self, task: Task) -> Path:
+        """The task's writable folder as the parent sees it (uid, none)."""
+        return self.home / "work" / task.stem
+
+    def _argv(self, fds: list[int]) -> list[str]:
+        return server_argv(self.isolation.level, fds, self.limits.disk_mb,
+                           self.home)
+
+    def _start(self, keras_major: int) -> None:
+        bwrap = self.isolation.level == "bwrap"
+        pythonpath = f"{SANDBOX_ROOT}/lib" if bwrap else str(REPO_ROOT)
+        self.env = base_env(keras_major, pythonpath)
+        server_env = dict(self.env, HOME=str(self.home),
+                          TMPDIR=str(self.home))
+        if bwrap:
+            server_env.update(HOME=f"{SANDBOX_ROOT}/work",
+                              TMPDIR=f"{SANDBOX_ROOT}/work")
+        mnist_fd = None
+        if os.environ.get("MNIST_PATH") and os.path.isfile(
+                os.environ["MNIST_PATH"]):
+            mnist_fd = os.open(os.environ["MNIST_PATH"], os.O_RDONLY)
+            server_env["MNIST_FD"] = str(mnist_fd)
+        fds = [fd for r_r, r_w, o_r, o_w in self.pipes.values()
+               for fd in (r_w, o_w)]
+        self.process = subprocess.Popen(
+            self._argv(fds), cwd=self.home, env=server_env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, text=True, start_new_session=True,
+            pass_fds=fds + ([mnist_fd] if mnist_fd is not None else []),
+            preexec_fn=drop_to(self.uid) if bwrap and self.uid else None)
+        for fd in fds + ([mnist_fd] if mnist_fd is not None else []):
+            os.close(fd)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            try:
+                message = json.loads(line)
+            except ValueError:
+                continue
+            if message.get("ready"):
+                self.network_isolated = message.get(
+                    "network", self.network_isolated)
+                self.ready.set()
+                continue
+            job = self.jobs.get(message.get("id"))
+            if job is None:
+                continue
+            if "pid" in message:
+                job["started"].set()
+            if "exit" in message:
+                job["exit"] = message["exit"]
+                job["left"] = message.get("left", 0)
+                job["done"].set()
+        self.dead = True
+        self.ready.set()
+        for job in list(self.jobs.values()):
+            job["done"].set()
+
+    # -------------------------------------------------------------- run
+    def _job(self, task: Task, token: str, phase: str = "measure",
+             plan: dict | None = None) -> dict[str, Any]:
+        bwrap = self.isolation.level == "bwrap"
+        if bwrap:
+            cwd = f"{SANDBOX_ROOT}/work/{task.stem}"
+            src = f"{SANDBOX_ROOT}/src/{task.stem}"
+        else:
+            cwd, src = str(self.work_dir(task)), None
+        env = dict(self.env, HOME=cwd, TMPDIR=f"{cwd}/.tmp",
+                   KERAS_HOME=f"{cwd}/.keras", MPLCONFIGDIR=f"{cwd}/.tmp")
+        _, result_w, _, output_w = self.pipes[task.number, phase]
+        limits = asdict(self.limits)
+        limits["cpu_seconds"] = self.limits.cpu_seconds
+        job = {"id": job_id(task, phase), "task": task.number,
+               "pictures": self.pictures, "cwd": cwd, "src": src,
+               "env": env, "token": token, "result_fd": result_w,
+               "output_fd": output_w, "limits": limits,
+               "uid": self.uid_of(task), "guard": self.guard}
+        if phase != "measure" or plan is not None:
+            job.update(phase=phase, plan=plan)
+        return job
+
+    def run(self, task: Task) -> WorkerOutcome:
+        """Measures ``task`` in this session; raises ServerGone if the
+        server died before a job could start.
+
+        A VAE task takes two jobs: phase "trace" (the encoders' layer rows
+        and output fingerprints), from which the parent plans the heads,
+        then phase "measure" with that plan. If the first did not end
+        "ok" with a usable result, its outcome is the task's; otherwise
+        what the first recorded for the integrity check is merged in.
+        """
+        started = time.monotonic()
+        if task.kind != "vae":
+            return self._run_job(task, "measure", None, self.limits.seconds)
+        first = self._run_job(task, "trace", None, self.limits.seconds)
+        if first.status != "ok" or first.result is None or any(
+                first.result.get(k) for k in FAILED):
+            return first
+        outcome = self._run_job(
+            task, "measure", heads.plan(first.result),
+            max(1.0, self.limits.seconds - first.seconds))
+        merge_first(outcome, first)
+        outcome.seconds = time.monotonic() - started
+        return outcome
+
+    def _run_job(self, task: Task, phase: str, plan: dict | None,
+                 seconds: float) -> WorkerOutcome:
+        """Runs one job of ``task`` and reads what comes back."""
+        started = time.monotonic()
+        if not self.ready.wait(120) or self.dead:
+            raise ServerGone("the sandbox did not start")
+        token = secrets.token_hex(16)
+        ident = job_id(task, phase)
+        result_r, _, output_r, _ = self.pipes[task.number, phase]
+        result = Reader(result_r, MAX_RESULT, keep_all=True)
+        output = Reader(output_r, self.limits.output_kb * 1024,
+                        keep_all=False)
+        self.owned.add((task.number, phase))  # the readers close these
+        result.start()
+        output.start()
+        record = {"started": threading.Event(), "done": threading.Event()}
+        self.jobs[ident] = record
+        with self.lock:
+            try:
+                self.process.stdin.write(json.dumps(
+                    self._job(task, token, phase, plan)) + "\n")
+                self.process.stdin.flush()
+            except OSError as error:
+                raise ServerGone(str(error)) from error
+        status = self._wait(task, ident, record, output, seconds)
+        result.join(5)
+        output.join(2)
+        outcome = WorkerOutcome(status=status or "ok",
+                                returncode=record.get("exit"),
+                                output=bytes(output.data).decode(
+                                    "utf-8", "replace"))
+        if outcome.status == "ok" and "exit" not in record:
+            if not record["started"].is_set():
+                raise ServerGone("the sandbox died")
+            outcome.status = "sandbox"
+        if outcome.status == "ok":
+            take_result(outcome, result, token)
+        outcome.left_processes = record.get("left", 0)
+        outcome.seconds = time.monotonic() - started
+        return outcome
+
+    def _wait(self, task: Task, ident: int, record: dict, output: Reader,
+              seconds: float) -> str | None:
+        """Waits for the job's end; stops it at a limit (returns which)."""
+        deadline = time.monotonic() + seconds
+        status = None
+        while not record["done"].wait(0.01):
+            if time.monotonic() > deadline:
+                status = "timeout"
+            elif output.over.is_set():
+                status = "output"
+            elif self.isolation.level != "bwrap" and self._disk_used(
+                    task) > self.limits.disk_mb * 1024 * 1024:
+                status = "disk"
+            if status:
+                self.kill(ident)
+                if not record["done"].wait(10):
+                    self.close()
+                break
+        return status
+
+    def _disk_used(self, task: Task) -> int:
+        """Bytes written by the worker: its folder and, at the uid level,
+        what its uid owns in the world-writable folders."""
+        total = 0
+        roots = [self.work_dir(task)]
+        if self.isolation.level == "uid":
+            roots += [Path(p) for p in WORLD_WRITABLE]
+        for root in roots:
+            total += owned_size(root, self.uid_of(task)
+                                if root in roots[1:] else None)
+        return total
+
+    def kill(self, ident: int) -> None:
+        """Stops the job ``ident`` (see :func:`job_id`) and its processes."""
+        with self.lock:
+            try:
+                self.process.stdin.write(json.dumps({"kill": ident})
+                                         + "\n")
+                self.process.stdin.flush()
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        """Ends the server and everything in the sandbox; cleans up."""
+        if self.process.poll() is None:
+            try:
+                self.process.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.process.wait()
+        for number, (r_r, _, o_r, _) in self.pipes.items():
+            if number not in self.owned:
+                os.close(r_r)
+                os.close(o_r)
+        self.pipes = {}
+        for lease in set(self.leases.values()):
+            if self.isolation.level == "uid":
+                sweep_uid(lease.uid)
+            lease.release()
+        self.leases = {}
+        shutil.rmtree(self.home, ignore_errors=True)
