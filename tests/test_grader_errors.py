@@ -11,9 +11,12 @@ from grader.judge.engine import evaluate
 from grader.tasks import TASKS
 
 
-def test_a_check_that_crashes_is_a_grader_error():
-    # A student result with argument sets but none of the measured keys:
-    # the checks that read them raise KeyError inside the grader.
+def test_a_check_that_crashes_is_a_grader_error(monkeypatch):
+    # A student result with argument sets but none of the measured keys,
+    # let past the completeness check: the checks that read them raise
+    # KeyError inside the grader.
+    monkeypatch.setattr("grader.judge.evidence.missing_keys",
+                        lambda *args, **kwargs: [])
     student = {"argsets": [{"roles": [], "layers": {}}] * 4,
                "training": {}}
     reference = {"argsets": [{"roles": [], "layers": {}}] * 4,
@@ -92,3 +95,27 @@ def test_a_failed_argset_or_load_needs_no_measured_keys():
     assert measurements.missing_keys(student, task.kind,
                                      len(task.argsets)) == [
         f"argsets[{len(task.argsets) - 1}]"]
+
+
+def encoder_rows(order: list[str]) -> tuple[list[dict], dict]:
+    """Traced encoder calls (hidden Dense, then the heads in ``order``)
+    and the encoder's flow, as a worker's phase "trace" writes them."""
+    keys = {"hidden": "h", "mean": "m", "log_var": "v", "sampling": "z"}
+    rows = [{"id": 1, "weights": [[4, 8], [8]], "output_keys": ["h"]}]
+    rows += [{"id": 2 + i, "weights": [[8, 2], [2]],
+              "output_keys": [keys[name]]} for i, name in enumerate(order)]
+    rows.append({"id": 9, "weights": [], "output_keys": ["z"]})
+    return rows, {"inputs": ["x"], "outputs": ["z", "m", "v"]}
+
+
+def test_the_parent_finds_the_heads_in_any_call_order():
+    from grader.judge.heads import find_heads
+
+    assert find_heads(*encoder_rows(["mean", "log_var"])) == {
+        "mean": 1, "log_var": 2}
+    assert find_heads(*encoder_rows(["log_var", "mean"])) == {
+        "mean": 2, "log_var": 1}
+    rows, flow = encoder_rows(["mean", "log_var"])
+    assert find_heads(rows, dict(flow, outputs=["z", "m"])) == {}
+    assert find_heads(rows, dict(flow, outputs=["z", "m", "m"])) == {}
+    assert find_heads(rows, dict(flow, outputs=["z", "m", "q"])) == {}
