@@ -33,8 +33,8 @@ from grader.run.isolation import Isolation, UidLease, drop_to
 from grader.run.outcome import WorkerOutcome
 from grader.run.phases import FAILED, job_id, merge_first, phases
 from grader.run.pipes import MAX_RESULT, Reader, take_result
-from grader.run.tree import (WORLD_WRITABLE, base_env, copy_submission,
-                             owned_size, sweep_uid)
+from grader.run.tree import (base_env, copy_submission, disk_used,
+                             prepare_tree, sweep_uid)
 from grader.tasks import Task
 
 
@@ -73,7 +73,8 @@ class Session:
         self.network_isolated = isolation.level == "bwrap"
         for task in tasks:
             copy_submission(folder, self.home / "src" / task.stem)
-        self._prepare_tree()
+        prepare_tree(self.home, {t.stem: self.uid_of(t) for t in tasks},
+                     isolation.level, self.uid)
         for task in tasks:
             for phase in phases(task):
                 result_r, result_w = os.pipe()
@@ -83,24 +84,8 @@ class Session:
         self._start(keras_major)
 
     # ------------------------------------------------------------ start
-    def _prepare_tree(self) -> None:
-        """Ownership and modes: only this session's uid may use its tree."""
-        if self.isolation.level != "bwrap":  # folders on the host
-            os.chmod(self.home, 0o711)
-            (self.home / "work").mkdir(mode=0o711)
-            for task in self.tasks.values():
-                work = self.work_dir(task)
-                shutil.copytree(self.home / "src" / task.stem, work)
-                uid = self.uid_of(task)
-                if uid is not None:
-                    for path in [work, *work.rglob("*")]:
-                        os.chown(path, uid, uid)
-                    os.chmod(work, 0o700)
-        elif self.uid is not None:  # bubblewrap as an unprivileged uid
-            for path in [self.home, *self.home.rglob("*")]:
-                os.chown(path, self.uid, self.uid)
-
     def uid_of(self, task: Task) -> int | None:
+        """The unprivileged uid ``task``'s worker runs as, if any."""
         lease = self.leases.get(task.number)
         return lease.uid if lease else None
 
@@ -261,8 +246,9 @@ class Session:
                 status = "timeout"
             elif output.over.is_set():
                 status = "output"
-            elif self.isolation.level != "bwrap" and self._disk_used(
-                    task) > self.limits.disk_mb * 1024 * 1024:
+            elif self.isolation.level != "bwrap" and disk_used(
+                    self.work_dir(task), self.isolation.level,
+                    self.uid_of(task)) > self.limits.disk_mb * 1024 * 1024:
                 status = "disk"
             if status:
                 self.kill(ident)
@@ -270,18 +256,6 @@ class Session:
                     self.close()
                 break
         return status
-
-    def _disk_used(self, task: Task) -> int:
-        """Bytes written by the worker: its folder and, at the uid level,
-        what its uid owns in the world-writable folders."""
-        total = 0
-        roots = [self.work_dir(task)]
-        if self.isolation.level == "uid":
-            roots += [Path(p) for p in WORLD_WRITABLE]
-        for root in roots:
-            total += owned_size(root, self.uid_of(task)
-                                if root in roots[1:] else None)
-        return total
 
     def kill(self, ident: int) -> None:
         """Stops the job ``ident`` (see :func:`job_id`) and its processes."""

@@ -90,3 +90,32 @@ def sweep_uid(uid: int) -> None:
                     os.unlink(entry.path)
             except OSError:
                 pass
+
+
+def prepare_tree(home: Path, uids: dict[str, int | None], level: str,
+                 sandbox_uid: int | None) -> None:
+    """Ownership and modes of a session's tree (``home/src/<stem>`` for
+    each task, uid of its worker in ``uids``): only the session's uids may
+    use it. Outside bubblewrap each worker gets ``home/work/<stem>``."""
+    if level != "bwrap":  # folders on the host
+        os.chmod(home, 0o711)
+        (home / "work").mkdir(mode=0o711)
+        for stem, uid in uids.items():
+            work = home / "work" / stem
+            shutil.copytree(home / "src" / stem, work)
+            if uid is not None:
+                for path in [work, *work.rglob("*")]:
+                    os.chown(path, uid, uid)
+                os.chmod(work, 0o700)
+    elif sandbox_uid is not None:  # bubblewrap as an unprivileged uid
+        for path in [home, *home.rglob("*")]:
+            os.chown(path, sandbox_uid, sandbox_uid)
+
+
+def disk_used(work: Path, level: str, uid: int | None) -> int:
+    """Bytes a worker wrote: its folder and, at the uid level, what its
+    uid owns in the world-writable folders."""
+    total = owned_size(work, None)
+    if level == "uid":
+        total += sum(owned_size(Path(p), uid) for p in WORLD_WRITABLE)
+    return total
