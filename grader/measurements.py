@@ -73,7 +73,6 @@ class LayerCall(_LayerCallBase, total=False):
     l2: float
     input_sample: Any   # np.ndarray
     output_sample: Any  # np.ndarray
-    identity: bool
 
 
 class Flow(TypedDict):

@@ -187,6 +187,14 @@ def raw_ops(calls: list[dict], flow: dict | None) -> set[int]:
     return dropped
 
 
+def passes_through(call: dict) -> bool:
+    """A call without samples (several inputs or outputs, or scalars) whose
+    outputs are its inputs, value for value (equal digests)."""
+    inputs, outputs = call.get("input_keys"), call.get("output_keys")
+    return "input_sample" not in call and bool(inputs) and bool(outputs) \
+        and inputs == outputs
+
+
 def effective_rows(calls: list[dict], flow: dict | None = None) -> list[Row]:
     """Turns traced calls (see :func:`grader.measure.trace.describe_call`) to
     rows, leaving out side branches (see :func:`side_branches`) and
@@ -230,7 +238,7 @@ def effective_rows(calls: list[dict], flow: dict | None = None) -> list[Row]:
                             output_shape=out_shape, input_shape=in_shape,
                             regularizers=regs))
             continue
-        if call.get("identity"):
+        if passes_through(call):
             continue
         rows.append(Row(
             kind=kind, index=index, pool=_tuple(call.get("pool_size")),

@@ -176,10 +176,6 @@ def describe_call(call: Call) -> dict:
             keep = np.arange(min(first_in.size, SAMPLE_VALUES))
         info["input_sample"] = first_in[keep[keep < first_in.size]]
         info["output_sample"] = first_out[keep[keep < first_out.size]]
-    elif call.inputs and call.outputs:
-        info["identity"] = len(call.inputs) == len(call.outputs) and all(
-            a.shape == b.shape and np.allclose(a, b)
-            for a, b in zip(call.inputs, call.outputs))
     return info
 
 
