@@ -17,9 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader.options import Options
+from grader.options import Limits, Options  # noqa: E402
 from grader.pipeline import grade  # noqa: E402
-from grader.options import Limits  # noqa: E402
 from grader.tasks import TASKS  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus"
