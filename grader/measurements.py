@@ -110,11 +110,20 @@ class PlainMeasured(Measured):
     step_delta: NotRequired[list]        # when the step ran
 
 
+class EncoderTrace(TypedDict):
+    """What :func:`find_heads` reads of a traced encoder: each call's layer
+    id, weight shapes and output digests, and the encoder's outputs."""
+
+    layers: list[dict]
+    flow: Flow
+
+
 class VaeMeasured(Measured):
     """A VAE argument set's measurements; the experiments of
     :class:`VaeExperiments` too unless ``vae_error`` says why not."""
 
     encoder_again: list
+    head_layers: dict[str, int]   # the heads used (see find_heads)
     vae_error: NotRequired[str]
 
 
@@ -146,6 +155,8 @@ class Training(TypedDict, total=False):
     val_loss: list[float]
     encoded_mean: list[float]
     error: ErrorInfo
+    encoder_trace: EncoderTrace   # VAE: the traced encoder the heads are in
+    head_layers: dict[str, int]   # VAE: the heads the worker used
 
 
 class TaskMeasured(TypedDict):
@@ -204,3 +215,26 @@ def missing_keys(result: dict[str, Any], task_kind: str,
         if task_kind == "vae" and not argset.get("vae_error"):
             missing += _lacking(argset, VaeExperiments, f"argsets[{i}].")
     return missing
+
+
+def find_heads(layer_rows: list[dict], flow: dict) -> dict[str, int]:
+    """``{"mean": i, "log_var": j}``: positions, among the weighted layers
+    in first-call order, of the layers whose single output is encoder
+    output 1 (the mean) and 2 (the log variance); ``{}`` if not found."""
+    outputs = flow.get("outputs") or []
+    if len(outputs) != 3:
+        return {}
+    order: list[int] = []  # layer ids of the weighted layers
+    for row in layer_rows:
+        if row.get("weights") and row.get("id") not in order:
+            order.append(row.get("id"))
+    found: dict[str, int] = {}
+    for role, target in (("mean", outputs[1]), ("log_var", outputs[2])):
+        for row in layer_rows:
+            keys = row.get("output_keys") or []
+            if row.get("weights") and len(keys) == 1 and keys[0] == target:
+                found[role] = order.index(row.get("id"))
+                break
+    if len(found) != 2 or found["mean"] == found["log_var"]:
+        return {}
+    return found

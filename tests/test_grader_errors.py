@@ -109,7 +109,7 @@ def encoder_rows(order: list[str]) -> tuple[list[dict], dict]:
 
 
 def test_the_parent_finds_the_heads_in_any_call_order():
-    from grader.judge.heads import find_heads
+    from grader.measurements import find_heads
 
     assert find_heads(*encoder_rows(["mean", "log_var"])) == {
         "mean": 1, "log_var": 2}

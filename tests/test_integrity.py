@@ -50,3 +50,44 @@ def test_the_reference_keeps_to_building_models():
     assert {r.status for r in report.results
             if r.check == "integrity"} == {"passed"}
     assert "integrity" not in report.extra
+
+
+def vae_argset(head_layers: dict) -> dict:
+    """One VAE argument set as a worker reports it: the encoder's traced
+    calls (hidden, mean, log variance, sampling), its outputs' digests and
+    the heads the worker says it used."""
+    rows = [{"id": 1, "weights": [[4, 8], [8]], "output_keys": ["h"]},
+            {"id": 2, "weights": [[8, 2], [2]], "output_keys": ["m"]},
+            {"id": 3, "weights": [[8, 2], [2]], "output_keys": ["v"]},
+            {"id": 4, "weights": [], "output_keys": ["z"]}]
+    return {"layers": {"encoder": rows},
+            "flow": {"encoder": {"outputs": ["z", "m", "v"]}},
+            "head_layers": head_layers}
+
+
+def test_heads_the_measurements_contradict_stop_the_model_checks():
+    from grader.judge import heads
+    from grader.judge.engine import task_results
+    from grader.options import Limits
+    from grader.run.outcome import WorkerOutcome
+    from grader.tasks import TASKS
+
+    honest = {"argsets": [vae_argset({"mean": 1, "log_var": 2})]}
+    assert heads.disagreements(honest) == []
+    swapped = {"argsets": [vae_argset({"mean": 2, "log_var": 1}),
+                           vae_argset({})],
+               "training": {"encoder_trace": {
+                   "layers": vae_argset({})["layers"]["encoder"],
+                   "flow": {"outputs": ["z", "m", "v"]}},
+                   "head_layers": {"mean": 1, "log_var": 2}}}
+    assert heads.disagreements(swapped) == ["argument set 1",
+                                            "argument set 2"]
+    results = {r.check: r for r in task_results(
+        TASKS[3], REPO_ROOT, WorkerOutcome("ok", swapped), {}, Limits())}
+    assert results["loads"].status == "failed"
+    assert "measurements contradict themselves" in results["loads"].message
+    assert results["integrity"].status == "failed"
+    assert "argument set 1, argument set 2" in results["integrity"].message
+    assert {r.status for c, r in results.items() if c not in (
+        "loads", "integrity") and c not in {i for i, _, _ in RULES}} == {
+        "skipped"}

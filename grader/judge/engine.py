@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from grader.judge import causes, file_rules
+from grader.judge import causes, file_rules, heads
 from grader.judge.checks import Check, checks_for
 from grader.judge.evidence import Evidence
 from grader.judge.verdict import Verdict
@@ -82,9 +82,13 @@ def task_results(task: Task, submission: Path,
         measured = student.result
         if measured is not None:  # what the sandbox saw, for integrity
             measured = dict(measured, left_processes=student.left_processes)
+        problem = worker_problem(task, student, limits)
+        if problem is None and heads.disagreements(measured):
+            problem = (f"grading {task.filename} was stopped: its "
+                       "measurements contradict themselves (it changed how "
+                       "the grader measures), so its models are not judged")
         evidence = Evidence(task, measured, reference,
-                            worker_problem=worker_problem(task, student,
-                                                          limits))
+                            worker_problem=problem)
     for check, verdict in evaluate(task, evidence):
         results.append(CheckResult(task.number, check.id, check.title,
                                    check.points, verdict.status,

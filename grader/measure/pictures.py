@@ -34,14 +34,7 @@ def course_inputs(task: Task, images: np.ndarray, count: int,
     return chosen.reshape(len(chosen), -1)
 
 
-def course_sample(task: Task) -> np.ndarray:
-    """The two inputs :func:`measure_pictures` prepares training with."""
-    images, _, _ = grader_data.labelled_images()
-    return course_inputs(task, images, TRAIN, 0)[:2]
-
-
-def measure_pictures(task: Task, module, student_file: str,
-                     heads: dict[str, int] | None = None
+def measure_pictures(task: Task, module, student_file: str
                      ) -> dict[str, Any]:
     """Training curves, reconstructions and (VAE) latent pictures."""
     images, labels, source = grader_data.labelled_images()
@@ -59,7 +52,7 @@ def measure_pictures(task: Task, module, student_file: str,
     test = course_inputs(task, images, 10, TRAIN + VALIDATION)
     out["originals"] = test
     try:
-        prepare_training(probe, models, args, train[:2], heads)
+        prepare_training(probe, models, args, train[:2])
         history = probe.run("training", lambda: auto.fit(
             train, train, epochs=EPOCHS, batch_size=BATCH_SIZE,
             shuffle=False, verbose=0, validation_data=(val, val)))

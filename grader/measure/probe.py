@@ -27,6 +27,7 @@ from grader.measure.errors import (StudentFault, error_info, grader_error,
                                    guarded)
 from grader.measure.trace import (describe_call, fingerprint, is_model, keras,
                                   trace, unbatched)
+from grader.measurements import find_heads
 from grader.measure.weights import (assign_canonical, trainable_ids,
                                     weighted_layers)
 from grader.tasks import Task
@@ -122,11 +123,9 @@ class Probe:
             roles.append(row)
         return roles
 
-    def run_argset(self, seed: int, args: tuple,
-                   heads: dict[str, int] | None = None) -> dict[str, Any]:
-        """Builds, traces and measures the models of one argument set
-        (a VAE's ``heads`` as the parent planned them); a failure is data
-        (``error`` or ``grader_error``)."""
+    def run_argset(self, seed: int, args: tuple) -> dict[str, Any]:
+        """Builds, traces and measures the models of one argument set; a
+        failure is data (``error`` or ``grader_error``)."""
         models, error = self.build(args)
         if error:
             return {"error": error}
@@ -150,25 +149,12 @@ class Probe:
                                    "message": problem, "where": None}
                 return result
         try:
-            result.update(self.measure(seed, args, models, traces, x, z,
-                                       heads))
+            result.update(self.measure(seed, args, models, traces, x, z))
         except StudentFault as fault:
             result["error"] = fault.info
         except Exception as exc:  # the grader's own code failed
             result["grader_error"] = grader_error(exc)
         return result
-
-    def trace_argset(self, seed: int, args: tuple) -> dict[str, Any]:
-        """Phase "trace" of one argument set: builds the models as
-        :meth:`run_argset` does and traces the encoder on the same input;
-        returns its layer rows and output fingerprints (or the error)."""
-        models, error = self.build(args)
-        if error:
-            return {"error": error}
-        self.role_shapes(models, args)
-        x = grader_data.inputs_for(self.input_shape(args), BATCH, seed,
-                                   self.images)
-        return encoder_trace(self.file, models[0], x)
 
     def latents(self, seed: int, args: tuple) -> np.ndarray:
         """The decoder's inputs: normal codes (VAE) or relu-like ones."""
@@ -179,8 +165,7 @@ class Probe:
         return rng.uniform(0, 2, shape).astype("float32")  # relu codes
 
     def measure(self, seed: int, args: tuple, models: list, traces: dict,
-                x: np.ndarray, z: np.ndarray,
-                plan: dict[str, int] | None = None) -> dict[str, Any]:
+                x: np.ndarray, z: np.ndarray) -> dict[str, Any]:
         """Layer rows, flow, compile settings, outputs with canonical
         weights, then the kind's own measurements."""
         encoder, decoder, auto = models
@@ -200,8 +185,11 @@ class Probe:
         enc_layers = weighted_layers(enc_calls)
         dec_layers = weighted_layers(dec_calls)
         heads = {}
-        if self.task.kind == "vae":
-            enc_layers, heads = vae.place_heads(enc_layers, plan)
+        if self.task.kind == "vae":  # the parent checks this choice
+            out["head_layers"] = find_heads(out["layers"]["encoder"],
+                                            out["flow"]["encoder"])
+            enc_layers, heads = vae.place_heads(enc_layers,
+                                                out["head_layers"])
         canonical = enc_layers + dec_layers
         assign_canonical(canonical, seed)
         shared = trainable_ids(auto) == trainable_ids(encoder) | trainable_ids(
@@ -232,15 +220,3 @@ class Probe:
             out.update(plain.measure_plain(self, models, canonical,
                                            auto_layers, x, shared))
         return out
-
-
-def encoder_trace(student_file: str, encoder: Any, x: Any) -> dict[str, Any]:
-    """The encoder's traced layer rows and output fingerprints on ``x``:
-    what the parent needs to find a VAE's heads."""
-    traced, error = guarded(student_file, trace, encoder, x)
-    if error:
-        return {"error": {"stage": "call encoder", **error}}
-    calls, output = traced
-    return {"layers": {"encoder": [describe_call(c) for c in calls]},
-            "flow": {"encoder": {"outputs": [
-                fingerprint(a) for a in flat_arrays(output)]}}}

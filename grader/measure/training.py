@@ -12,42 +12,53 @@ import numpy as np
 
 from grader.measure import data as grader_data
 from grader.measure.arrays import flat_arrays
-from grader.measure.errors import StudentFault, guarded
-from grader.measure.probe import Probe, encoder_trace
-from grader.measure.trace import keras, trace
+from grader.measure.errors import StudentFault
+from grader.measure.probe import Probe
+from grader.measure.trace import fingerprint, keras, trace
 from grader.measure.vae import place_heads
 from grader.measure.weights import (assign_canonical, trainable_ids,
                                     weighted_layers)
+from grader.measurements import find_heads
 from grader.tasks import Task
 
 
 def prepare_training(probe: Probe, models: list, args: tuple,
-                     sample: np.ndarray,
-                     heads: dict[str, int] | None = None) -> None:
+                     sample: np.ndarray) -> dict[str, Any]:
     """Puts the canonical weights (seed 7) into freshly built models.
 
     ``sample`` (two inputs) is traced through all three models first,
     which also builds a subclassed model that builds on its first call.
-    A VAE's ``heads`` are the parent's plan (see
-    :mod:`grader.judge.heads`).
+    For a VAE it returns the traced encoder and the heads used, for the
+    parent to check (:mod:`grader.judge.heads`); else nothing.
     """
     encoder, decoder, auto = models
     auto_calls, _ = probe.run("call auto", trace, auto, sample)
-    enc_calls, _ = probe.run("call encoder", trace, encoder, sample)
+    enc_calls, enc_out = probe.run("call encoder", trace, encoder, sample)
     dec_calls, _ = probe.run("call decoder", trace, decoder, np.zeros(
         (2,) + probe.latent_shape(args), "float32"))
     enc_layers = weighted_layers(enc_calls)
+    found: dict[str, Any] = {}
     if probe.task.kind == "vae":
-        enc_layers, _ = place_heads(enc_layers, heads)
+        found["encoder_trace"] = {
+            "layers": [{"id": id(c.layer),
+                        "weights": [list(v.shape) for v in
+                                    c.layer.trainable_weights],
+                        "output_keys": [fingerprint(o) for o in c.outputs]}
+                       for c in enc_calls],
+            "flow": {"outputs": [fingerprint(a)
+                                 for a in flat_arrays(enc_out)]}}
+        found["head_layers"] = find_heads(found["encoder_trace"]["layers"],
+                                          found["encoder_trace"]["flow"])
+        enc_layers, _ = place_heads(enc_layers, found["head_layers"])
     assign_canonical(enc_layers + weighted_layers(dec_calls), 7)
     if trainable_ids(auto) != trainable_ids(encoder) | trainable_ids(
             decoder):
         assign_canonical(weighted_layers(auto_calls), 7)
     keras.utils.set_random_seed(0)
+    return found
 
 
-def seeded_training(probe: Probe, train_x: np.ndarray, val_x: np.ndarray,
-                    heads: dict[str, int] | None = None
+def seeded_training(probe: Probe, train_x: np.ndarray, val_x: np.ndarray
                     ) -> dict[str, Any]:
     """A short training run from the canonical weights, no shuffling."""
     args = probe.task.train_args
@@ -56,7 +67,7 @@ def seeded_training(probe: Probe, train_x: np.ndarray, val_x: np.ndarray,
         return {"error": error}
     encoder, decoder, auto = models
     try:
-        prepare_training(probe, models, args, train_x[:2], heads)
+        found = prepare_training(probe, models, args, train_x[:2])
         auto.run_eagerly = True  # 20 steps: cheaper than tracing
         history = probe.run("training", lambda: auto.fit(
             train_x, train_x, epochs=2, batch_size=32, shuffle=False,
@@ -67,7 +78,7 @@ def seeded_training(probe: Probe, train_x: np.ndarray, val_x: np.ndarray,
     return {"loss": [float(v) for v in history.history.get("loss", [])],
             "val_loss": [float(v) for v in
                          history.history.get("val_loss", [])],
-            "encoded_mean": [float(np.mean(a)) for a in encoded]}
+            "encoded_mean": [float(np.mean(a)) for a in encoded], **found}
 
 
 def training_data(task: Task, images: np.ndarray
@@ -79,60 +90,14 @@ def training_data(task: Task, images: np.ndarray
     return train, val
 
 
-def planned(plan: dict | None, key: str, index: int | None = None
-            ) -> dict[str, int] | None:
-    """The heads ``plan`` (the parent's) names for ``key`` (``index``)."""
-    value = (plan or {}).get(key)
-    if index is not None:
-        value = value[index] if isinstance(value, list) and index < len(
-            value) else None
-    return value if isinstance(value, dict) else None
-
-
-def probe_task(task: Task, module: Any, student_file: str,
-               plan: dict | None = None) -> dict[str, Any]:
-    """Everything the checks of ``task`` need, for every argument set
-    (phase "measure"; a VAE's heads from ``plan``, see :func:`trace_task`)."""
+def probe_task(task: Task, module: Any, student_file: str
+               ) -> dict[str, Any]:
+    """Everything the checks of ``task`` need, for every argument set."""
     images, source = grader_data.mnist_images()
     probe = Probe(task, module, student_file, images)
     results = {"data_source": source, "argsets": []}
     for seed, argset in enumerate(task.argsets):
-        results["argsets"].append(probe.run_argset(
-            seed, argset.args, planned(plan, "argsets", seed)))
+        results["argsets"].append(probe.run_argset(seed, argset.args))
     train, val = training_data(task, images)
-    results["training"] = seeded_training(probe, train, val,
-                                          planned(plan, "training"))
-    return results
-
-
-def training_trace(probe: Probe, args: tuple,
-                   sample: np.ndarray) -> dict[str, Any]:
-    """Phase "trace" of a training run: built and traced as
-    :func:`prepare_training` does (auto first), the encoder's rows."""
-    models, error = probe.build(args)
-    if error:
-        return {"error": error}
-    _, error = guarded(probe.file, trace, models[2], sample)
-    if error:
-        return {"error": {"stage": "call auto", **error}}
-    return encoder_trace(probe.file, models[0], sample)
-
-
-def trace_task(task: Task, module: Any, student_file: str,
-               pictures: bool = False) -> dict[str, Any]:
-    """Phase "trace" (VAE tasks): the encoder's layer rows and output
-    fingerprints for every argument set, the seeded training's arguments
-    and (``pictures``) the course's, from which the parent plans the heads.
-    No training, no experiments."""
-    images, source = grader_data.mnist_images()
-    probe = Probe(task, module, student_file, images)
-    results: dict[str, Any] = {"data_source": source, "argsets": [
-        probe.trace_argset(seed, argset.args)
-        for seed, argset in enumerate(task.argsets)]}
-    train, _ = training_data(task, images)
-    results["training"] = training_trace(probe, task.train_args, train[:2])
-    if pictures:
-        from grader.measure.pictures import course_sample
-        results["pictures"] = training_trace(
-            probe, task.course_args, course_sample(task))
+    results["training"] = seeded_training(probe, train, val)
     return results

@@ -30,9 +30,10 @@ def place_heads(layers: list, plan: dict[str, int] | None
     """Puts the mean and log-variance layers last, mean first; the rest
     keep call order.
 
-    Which they are is the parent's decision (``plan``: their positions in
-    ``layers``, see :func:`grader.judge.heads.find_heads`), never the
-    worker's; without one, nothing is moved and no heads are named.
+    ``plan`` gives their positions in ``layers``, as
+    :func:`grader.measurements.find_heads` finds them (the parent checks
+    that choice, see :mod:`grader.judge.heads`); without one, nothing is
+    moved and no heads are named.
     """
     plan = plan if isinstance(plan, dict) else {}
     mean, log_var = plan.get("mean"), plan.get("log_var")

@@ -40,13 +40,8 @@ def readable_roots() -> list[str]:
     return roots
 
 
-def measure(task, student_file: str, with_pictures: bool,
-            phase: str = "measure", plan: dict | None = None) -> dict:
-    """Imports the task file and measures it (errors become data).
-
-    Phase "trace" (a VAE's first job) only traces the encoders, for the
-    parent to plan the heads; phase "measure" takes them from ``plan``.
-    """
+def measure(task, student_file: str, with_pictures: bool) -> dict:
+    """Imports the task file and measures it (errors become data)."""
     from grader.measure import errors, training
 
     result: dict = {}
@@ -70,16 +65,11 @@ def measure(task, student_file: str, with_pictures: bool,
                 if callable(value) and not name.startswith("_")
                 and getattr(value, "__module__", None) == module.__name__)}}
     try:
-        if phase == "trace":
-            result.update(training.trace_task(task, module, student_file,
-                                              with_pictures))
-            return result
-        result.update(training.probe_task(task, module, student_file, plan))
+        result.update(training.probe_task(task, module, student_file))
         if with_pictures:
             from grader.measure import pictures
             result["pictures"] = pictures.measure_pictures(
-                task, module, student_file,
-                training.planned(plan, "pictures"))
+                task, module, student_file)
     except errors.StudentFault as fault:
         result["probe_error"] = fault.info
     except Exception as exc:  # the grader's own measuring code
@@ -106,8 +96,7 @@ def main(job: dict) -> None:
         sys.addaudithook(guard)
         guard.close_back_doors()
     student_file = str(folder / task.filename)
-    result.update(measure(task, student_file, job.get("pictures", False),
-                          job.get("phase", "measure"), job.get("plan")))
+    result.update(measure(task, student_file, job.get("pictures", False)))
     guard.active = False
     result["tampered"] = integrity.changed(before)
     result["violations"] = list(guard.violations)

@@ -167,8 +167,7 @@ def child(job: dict, level: str) -> None:
     sys.stdout = open(1, "w", buffering=1, closefd=False)
     sys.stderr = open(2, "w", buffering=1, closefd=False)
     if job.get("src"):
-        # A VAE's second job (phase "measure") finds the first's folder.
-        shutil.copytree(job["src"], job["cwd"], dirs_exist_ok=True)
+        shutil.copytree(job["src"], job["cwd"])
     if level == "uid":
         network_namespace()
         os.setgroups([])

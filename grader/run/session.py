@@ -5,10 +5,7 @@ The session copies the task files before it starts, preallocates each
 job's result and output pipes (under bubblewrap the fork server inherits
 them), sends the server one job per measurement and reads what comes
 back: the output as a bounded tail (a worker that floods it is stopped),
-the result up to a bound and only with the job's token. A VAE task is two
-jobs in sequence (see :meth:`Session.run`): the worker traces, the parent
-decides which layers are the heads (:mod:`grader.judge.heads`), the worker
-measures.
+the result up to a bound and only with the job's token.
 """
 from __future__ import annotations
 
@@ -25,13 +22,11 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from grader.judge import heads
 from grader.options import Limits
 from grader.paths import REPO_ROOT
 from grader.run.bwrap import SANDBOX_ROOT, server_argv
 from grader.run.isolation import Isolation, UidLease, drop_to
 from grader.run.outcome import WorkerOutcome
-from grader.run.phases import FAILED, job_id, merge_first, phases
 from grader.run.pipes import MAX_RESULT, Reader, take_result
 from grader.run.tree import (base_env, copy_submission, disk_used,
                              prepare_tree, sweep_uid)
@@ -63,9 +58,9 @@ class Session:
         self.uid = next(iter(self.leases.values())).uid \
             if self.leases and isolation.level == "bwrap" else None
         self.home = Path(tempfile.mkdtemp(prefix="ae-grader-"))
-        # (task number, phase) -> result r/w, output r/w
-        self.pipes: dict[tuple[int, str], tuple[int, int, int, int]] = {}
-        self.owned: set[tuple] = set()  # pipes the readers own
+        # task number -> result r/w, output r/w
+        self.pipes: dict[int, tuple[int, int, int, int]] = {}
+        self.owned: set[int] = set()  # tasks whose pipes readers own
         self.jobs: dict[int, dict[str, Any]] = {}
         self.lock = threading.Lock()
         self.ready = threading.Event()
@@ -76,11 +71,10 @@ class Session:
         prepare_tree(self.home, {t.stem: self.uid_of(t) for t in tasks},
                      isolation.level, self.uid)
         for task in tasks:
-            for phase in phases(task):
-                result_r, result_w = os.pipe()
-                output_r, output_w = os.pipe()
-                self.pipes[task.number, phase] = (result_r, result_w,
-                                                  output_r, output_w)
+            result_r, result_w = os.pipe()
+            output_r, output_w = os.pipe()
+            self.pipes[task.number] = (result_r, result_w, output_r,
+                                       output_w)
         self._start(keras_major)
 
     # ------------------------------------------------------------ start
@@ -149,8 +143,7 @@ class Session:
             job["done"].set()
 
     # -------------------------------------------------------------- run
-    def _job(self, task: Task, token: str, phase: str = "measure",
-             plan: dict | None = None) -> dict[str, Any]:
+    def _job(self, task: Task, token: str) -> dict[str, Any]:
         bwrap = self.isolation.level == "bwrap"
         if bwrap:
             cwd = f"{SANDBOX_ROOT}/work/{task.stem}"
@@ -159,67 +152,40 @@ class Session:
             cwd, src = str(self.work_dir(task)), None
         env = dict(self.env, HOME=cwd, TMPDIR=f"{cwd}/.tmp",
                    KERAS_HOME=f"{cwd}/.keras", MPLCONFIGDIR=f"{cwd}/.tmp")
-        _, result_w, _, output_w = self.pipes[task.number, phase]
+        _, result_w, _, output_w = self.pipes[task.number]
         limits = asdict(self.limits)
         limits["cpu_seconds"] = self.limits.cpu_seconds
-        job = {"id": job_id(task, phase), "task": task.number,
+        job = {"id": task.number, "task": task.number,
                "pictures": self.pictures, "cwd": cwd, "src": src,
                "env": env, "token": token, "result_fd": result_w,
                "output_fd": output_w, "limits": limits,
                "uid": self.uid_of(task), "guard": self.guard}
-        if phase != "measure" or plan is not None:
-            job.update(phase=phase, plan=plan)
         return job
 
     def run(self, task: Task) -> WorkerOutcome:
         """Measures ``task`` in this session; raises ServerGone if the
-        server died before a job could start.
-
-        A VAE task takes two jobs: phase "trace" (the encoders' layer rows
-        and output fingerprints), from which the parent plans the heads,
-        then phase "measure" with that plan. If the first did not end
-        "ok" with a usable result, its outcome is the task's; otherwise
-        what the first recorded for the integrity check is merged in.
-        """
-        started = time.monotonic()
-        if task.kind != "vae":
-            return self._run_job(task, "measure", None, self.limits.seconds)
-        first = self._run_job(task, "trace", None, self.limits.seconds)
-        if first.status != "ok" or first.result is None or any(
-                first.result.get(k) for k in FAILED):
-            return first
-        outcome = self._run_job(
-            task, "measure", heads.plan(first.result),
-            max(1.0, self.limits.seconds - first.seconds))
-        merge_first(outcome, first)
-        outcome.seconds = time.monotonic() - started
-        return outcome
-
-    def _run_job(self, task: Task, phase: str, plan: dict | None,
-                 seconds: float) -> WorkerOutcome:
-        """Runs one job of ``task`` and reads what comes back."""
+        server died before its job could start."""
         started = time.monotonic()
         if not self.ready.wait(120) or self.dead:
             raise ServerGone("the sandbox did not start")
         token = secrets.token_hex(16)
-        ident = job_id(task, phase)
-        result_r, _, output_r, _ = self.pipes[task.number, phase]
+        result_r, _, output_r, _ = self.pipes[task.number]
         result = Reader(result_r, MAX_RESULT, keep_all=True)
         output = Reader(output_r, self.limits.output_kb * 1024,
                         keep_all=False)
-        self.owned.add((task.number, phase))  # the readers close these
+        self.owned.add(task.number)  # the readers close these
         result.start()
         output.start()
         record = {"started": threading.Event(), "done": threading.Event()}
-        self.jobs[ident] = record
+        self.jobs[task.number] = record
         with self.lock:
             try:
                 self.process.stdin.write(json.dumps(
-                    self._job(task, token, phase, plan)) + "\n")
+                    self._job(task, token)) + "\n")
                 self.process.stdin.flush()
             except OSError as error:
                 raise ServerGone(str(error)) from error
-        status = self._wait(task, ident, record, output, seconds)
+        status = self._wait(task, record, output)
         result.join(5)
         output.join(2)
         outcome = WorkerOutcome(status=status or "ok",
@@ -236,10 +202,9 @@ class Session:
         outcome.seconds = time.monotonic() - started
         return outcome
 
-    def _wait(self, task: Task, ident: int, record: dict, output: Reader,
-              seconds: float) -> str | None:
+    def _wait(self, task: Task, record: dict, output: Reader) -> str | None:
         """Waits for the job's end; stops it at a limit (returns which)."""
-        deadline = time.monotonic() + seconds
+        deadline = time.monotonic() + self.limits.seconds
         status = None
         while not record["done"].wait(0.01):
             if time.monotonic() > deadline:
@@ -251,14 +216,14 @@ class Session:
                     self.uid_of(task)) > self.limits.disk_mb * 1024 * 1024:
                 status = "disk"
             if status:
-                self.kill(ident)
+                self.kill(task.number)
                 if not record["done"].wait(10):
                     self.close()
                 break
         return status
 
     def kill(self, ident: int) -> None:
-        """Stops the job ``ident`` (see :func:`job_id`) and its processes."""
+        """Stops the job ``ident`` (a task's number) and its processes."""
         with self.lock:
             try:
                 self.process.stdin.write(json.dumps({"kill": ident})

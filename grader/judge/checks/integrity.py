@@ -3,10 +3,15 @@ and reads outside its folder, as the worker recorded them.
 
 The grader judges in its own process, so none of these changes another
 verdict: the models are measured and judged as usual, and this check says
-what else the file did, for the student and the instructor to see.
+what else the file did, for the student and the instructor to see. One
+exception: measurements that contradict themselves (the VAE heads the
+worker used are not those its own measurements show, see
+:mod:`grader.judge.heads`) cannot be judged, and the file's model checks
+are not.
 """
 from __future__ import annotations
 
+from grader.judge import heads
 from grader.judge.evidence import Evidence
 from grader.judge.verdict import Verdict
 from grader.judge.registry import check
@@ -25,6 +30,7 @@ def findings(result: dict | None) -> dict[str, list[str]]:
              "read": list(result.get("reads", []))}
     if result.get("left_processes"):
         found["left"] = [f"{result['left_processes']} process(es)"]
+    found["inconsistent"] = heads.disagreements(result)
     return {k: v for k, v in found.items() if v}
 
 
@@ -61,6 +67,11 @@ def integrity(ev: Evidence) -> Verdict:
     if "left" in found:
         parts.append(f"it left {found['left'][0]} running after it ended "
                      "(the sandbox killed them)")
+    if "inconsistent" in found:
+        parts.append("its measurements contradict themselves (the layers "
+                     "the worker used as mean and log variance are not "
+                     "those the encoder returns, in "
+                     + _shown(found["inconsistent"]) + ")")
     if "read" in found:
         parts.append("it read files outside its folder ("
                      + _shown(found["read"]) + ")")
