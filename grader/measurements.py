@@ -91,7 +91,8 @@ class Measured(TypedDict):
     flow: dict[str, Flow]
     compile: dict[str, Any]
     weights: dict[str, list]             # encoder, decoder: weight shapes
-    shared: bool
+    shared: bool                         # see shares_weights
+    variables: dict[str, list[int]]      # encoder, decoder, auto: ids
     heads: dict[str, int]                # VAE: mean, log_var; else {}
     x: Any
     z: Any
@@ -238,3 +239,10 @@ def find_heads(layer_rows: list[dict], flow: dict) -> dict[str, int]:
     if len(found) != 2 or found["mean"] == found["log_var"]:
         return {}
     return found
+
+
+def shares_weights(variables: dict[str, Any]) -> bool:
+    """Whether auto's trainable variables are exactly the encoder's and
+    the decoder's (``variables``: each model's variable identities)."""
+    return set(variables["auto"]) == set(variables["encoder"]) | set(
+        variables["decoder"])

@@ -74,6 +74,12 @@ def test_heads_the_measurements_contradict_stop_the_model_checks():
 
     honest = {"argsets": [vae_argset({"mean": 1, "log_var": 2})]}
     assert heads.disagreements(honest) == []
+    variables = {"encoder": [1, 2], "decoder": [3], "auto": [1, 2, 3]}
+    plain = {"layers": {"encoder": []}, "flow": {"encoder": {}},
+             "variables": variables, "shared": True}
+    assert heads.disagreements({"argsets": [plain]}) == []
+    assert heads.disagreements({"argsets": [dict(plain, shared=False)]}) \
+        == ["argument set 1 (weight sharing)"]
     swapped = {"argsets": [vae_argset({"mean": 2, "log_var": 1}),
                            vae_argset({})],
                "training": {"encoder_trace": {

@@ -1,18 +1,20 @@
-"""The parent's check of the VAE heads a worker used.
+"""The parent's check of what a worker had to decide before it measured.
 
-A worker puts the mean and log-variance layers last before it gives the
-encoder its canonical weights, choosing them by
-:func:`grader.measurements.find_heads` on the calls it traced; the judge
-runs the same function on the measured rows and flows and keeps a worker's
-measurements only where both agree. They always agree for an honest file
-(the same function on the same data): a difference means the file changed
-the worker's computation, and the file's model checks are not judged.
+A worker puts a VAE's mean and log-variance layers last before it gives
+the encoder its canonical weights, choosing them by
+:func:`grader.measurements.find_heads` on the calls it traced, and gives
+auto weights of its own unless it shares the encoder's and decoder's
+(:func:`grader.measurements.shares_weights`). The judge runs the same
+functions again on the measured rows, flows and variables, and keeps a
+worker's measurements only where both agree. They always agree for an
+honest file (the same function on the same data): a difference means the
+file changed the worker's computation, and its model checks are not judged.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from grader.measurements import find_heads
+from grader.measurements import find_heads, shares_weights
 
 
 def _heads_in(layers: Any, flow: Any) -> dict[str, int]:
@@ -21,6 +23,14 @@ def _heads_in(layers: Any, flow: Any) -> dict[str, int]:
         return find_heads(list(layers), dict(flow))
     except (KeyError, TypeError, ValueError, AttributeError):
         return {}
+
+
+def _same_sharing(argset: dict[str, Any]) -> bool:
+    """Whether the worker's ``shared`` is what its variables show."""
+    try:
+        return shares_weights(argset["variables"]) == argset["shared"]
+    except (KeyError, TypeError):
+        return True  # incomplete: a grader error (missing_keys), not this
 
 
 def disagreements(result: dict[str, Any] | None) -> list[str]:
@@ -33,8 +43,10 @@ def disagreements(result: dict[str, Any] | None) -> list[str]:
             continue
         mine = _heads_in((argset.get("layers") or {}).get("encoder") or [],
                          (argset.get("flow") or {}).get("encoder") or {})
-        if argset.get("head_layers") != mine:
+        if "head_layers" in argset and argset["head_layers"] != mine:
             found.append(f"argument set {index + 1}")
+        if not _same_sharing(argset):
+            found.append(f"argument set {index + 1} (weight sharing)")
     training = (result or {}).get("training") or {}
     if isinstance(training, dict) and "encoder_trace" in training:
         trace = training.get("encoder_trace") or {}

@@ -27,7 +27,7 @@ from grader.measure.errors import (StudentFault, error_info, grader_error,
                                    guarded)
 from grader.measure.trace import (describe_call, fingerprint, is_model, keras,
                                   trace, unbatched)
-from grader.measurements import find_heads
+from grader.measurements import find_heads, shares_weights
 from grader.measure.weights import (assign_canonical, trainable_ids,
                                     weighted_layers)
 from grader.tasks import Task
@@ -192,8 +192,10 @@ class Probe:
                                                 out["head_layers"])
         canonical = enc_layers + dec_layers
         assign_canonical(canonical, seed)
-        shared = trainable_ids(auto) == trainable_ids(encoder) | trainable_ids(
-            decoder)
+        variables = {"encoder": trainable_ids(encoder),
+                     "decoder": trainable_ids(decoder),
+                     "auto": trainable_ids(auto)}
+        shared = shares_weights(variables)  # the parent checks this too
         auto_layers = weighted_layers(auto_calls)
         if not shared:  # give auto the same weights by its own call order
             assign_canonical(auto_layers, seed)
@@ -204,6 +206,8 @@ class Probe:
                         for layer in dec_layers],
         }
         out["shared"] = shared
+        out["variables"] = {name: sorted(ids)
+                            for name, ids in variables.items()}
         out["heads"] = heads
         out["x"] = x
         out["z"] = z

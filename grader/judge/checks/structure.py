@@ -8,6 +8,7 @@ from grader.judge.evidence import Evidence, Side
 from grader.judge.verdict import Verdict
 from grader.judge.registry import check
 from grader.judge.layers import Row
+from grader.measurements import shares_weights
 from grader.tasks import ArgSet
 
 ALL = ("dense", "sparse", "conv", "vae")
@@ -173,7 +174,7 @@ def activations(ev: Evidence) -> Verdict:
 def weight_sharing(ev: Evidence) -> Verdict:
     """``auto`` is built from the encoder's and decoder's own layers."""
     for argset, s, r in ev.pairs():
-        if not s.get("shared", False):
+        if not shares_weights(s["variables"]):
             return Verdict.fail(
                 f"for {argset.call()}: auto's weights are not the encoder's "
                 "and decoder's, so training auto would not train them; "
