@@ -79,11 +79,17 @@ def reconstructions_figure(student: dict, reference: dict):
     return png(fig)
 
 
+def side_by_side(student: dict, reference: dict, size: tuple):
+    """A figure of two panels, and (axes, side's name, side's pictures)
+    for the reference (left) and the student (right)."""
+    fig, axes = pyplot().subplots(1, 2, figsize=size)
+    return fig, zip(axes, ("reference", "student"), (reference, student))
+
+
 def latent_figure(student: dict, reference: dict):
-    plt = pyplot()
-    fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.8))
-    for ax, (side, result) in zip(axes, (("reference", reference),
-                                         ("student", student))):
+    """The latent means of test digits, coloured by label, side by side."""
+    fig, panels = side_by_side(student, reference, (8.0, 3.8))
+    for ax, side, result in panels:
         means = result.get("latent_means")
         ax.set_title(f"{side}: latent means, coloured by label", fontsize=9)
         # (for synthetic images the "label" is the number of strokes)
@@ -97,10 +103,9 @@ def latent_figure(student: dict, reference: dict):
 
 
 def grid_figure(student: dict, reference: dict):
-    plt = pyplot()
-    fig, axes = plt.subplots(1, 2, figsize=(8.0, 4.2))
-    for ax, (side, result) in zip(axes, (("reference", reference),
-                                         ("student", student))):
+    """The decoded grid of the latent plane, side by side."""
+    fig, panels = side_by_side(student, reference, (8.0, 4.2))
+    for ax, side, result in panels:
         ax.axis("off")
         ax.set_title(f"{side}: decoded latent grid", fontsize=9)
         grid = result.get("grid")
