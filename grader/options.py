@@ -98,8 +98,11 @@ GRADING_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
 
 def options_from(values: Mapping[str, Any]) -> Options:
     """The :class:`Options` that parsed :data:`GRADING_FLAGS` give (keys
-    are their argparse names: ``tasks``, ``no_other_keras``, ...); a
-    ValueError for a combination that makes no sense."""
+    are their argparse names: ``tasks``, ``no_other_keras``, ...; an
+    ``argparse.Namespace`` is read the same way); a ValueError for a
+    combination that makes no sense."""
+    if not isinstance(values, Mapping):
+        values = vars(values)
     best = values["keras"] == "best"
     if best and values["no_other_keras"]:
         raise ValueError("--keras best grades under both versions: it "

@@ -17,6 +17,7 @@ import pytest
 
 from browser import needs_browser, render
 
+from grader.measurements import ACTIVATION_PROBE
 from grader.paths import REPO_ROOT
 from grading import CACHE, KERAS_MAJOR, SUBMISSIONS
 
@@ -122,7 +123,7 @@ def test_page_renders_in_headless_chromium(reports, which, tmp_path):
 # page's old own comparison would have judged differently from the
 # grade, is rendered as graded. No TensorFlow, no training.
 
-PROBE = [-3, -1, -0.5, -0.1, 0, 0.1, 0.5, 1, 3]
+PROBE = list(ACTIVATION_PROBE)
 RELU = [max(x, 0.0) for x in PROBE]
 
 
