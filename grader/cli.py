@@ -10,6 +10,7 @@ import time
 import traceback
 from pathlib import Path
 
+from grader.failures import GraderFailure
 from grader.options import GRADING_FLAGS, Options, options_from
 from grader.paths import REPO_ROOT
 from grader.pipeline import grade
@@ -18,7 +19,6 @@ from grader.report import github, gradescope, prairielearn
 from grader.report.gradescope import VISIBILITIES
 from grader.results import Report
 from grader.run.isolation import SandboxUnavailable, detect
-from grader.run.reference import ReferenceUnavailable
 from grader.tasks import TASKS, parse_tasks
 
 
@@ -72,9 +72,9 @@ def write_outputs(args: argparse.Namespace, report: Report | None,
 
 def grader_failed(error: Exception) -> int:
     """Says on stderr that the grader itself failed (a traceback unless
-    the reference could not be measured); returns exit code 3."""
+    the failure is a known one, told in words); returns exit code 3."""
     print(f"grader error: {error}", file=sys.stderr)
-    if not isinstance(error, ReferenceUnavailable):
+    if not isinstance(error, GraderFailure):
         traceback.print_exc()
     return 3
 

@@ -25,6 +25,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.failures import GraderFailure
+
 LEVELS = ("bwrap", "uid", "none")
 UID_BASE, UID_COUNT = 61000, 2000
 UID_LOCKS = Path("/tmp/ae-grader-uids")
@@ -36,7 +38,7 @@ DESCRIPTIONS = {
 }
 
 
-class SandboxUnavailable(RuntimeError):
+class SandboxUnavailable(GraderFailure):
     """The requested isolation level cannot be had on this machine."""
 
 

@@ -23,13 +23,14 @@ from grader.paths import REPO_ROOT
 from grader.options import Limits
 from grader.run.sandbox import run_tasks
 from grader.tasks import Task
+from grader.failures import GraderFailure
 
 GRADER_DIR = Path(__file__).resolve().parent
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
 
-class ReferenceUnavailable(RuntimeError):
+class ReferenceUnavailable(GraderFailure):
     """The reference solution could not be measured: a grader problem."""
 
 
