@@ -1,8 +1,9 @@
 """A fork server: imports TensorFlow once, then forks one worker per job.
 
 Started by :class:`grader.run.session.Session` as ``python -P -m
-grader.run.forkserver LEVEL`` (inside bubblewrap at the ``bwrap`` level, as
-root at the ``uid`` level). It reads one JSON job per line on stdin; for
+grader.run.forkserver MODE`` (see :func:`grader.run.bwrap.server_mode`):
+inside bubblewrap (``bwrap-root``: as root, without a user namespace;
+``bwrap``: in one), as root at the ``uid`` level. It reads one JSON job per line on stdin; for
 each it forks a child that isolates itself (see :func:`child`) and runs
 :func:`grader.measure.worker.main`. The server answers on stdout with ``{"id",
 "pid"}`` when a child starts and ``{"id", "exit"}`` when it ends, and
@@ -85,16 +86,19 @@ def processes() -> list[tuple[int, int, int]]:
 def sweep(job: dict, level: str) -> int:
     """Kills every process the job left behind; returns how many.
 
-    Those of its session; at the uid level every process of its uid; in
-    bubblewrap, once no other job runs there, every process but the
-    server (a daemon that left the job's session counts for that job).
+    A job with a uid of its own (root's levels): every process of that
+    uid, whatever session it made for itself, and no other. Otherwise
+    those of its session, and in bubblewrap, once no other job runs
+    there, every process but the server.
     """
     me, left = os.getpid(), []
     for pid, session, uid in processes():
         if pid in (1, me) or pid == job["pid"]:
             continue
-        if session == job["pid"] or (level == "uid" and uid == job["uid"]) \
-                or (level == "bwrap" and not _active):
+        if job.get("uid") is not None:
+            if uid == job["uid"]:
+                left.append(pid)
+        elif session == job["pid"] or (level == "bwrap" and not _active):
             left.append(pid)
     try:  # the worker itself, when it is stopped before it ends
         os.killpg(job["pid"], signal.SIGKILL)
@@ -105,7 +109,7 @@ def sweep(job: dict, level: str) -> int:
             os.kill(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-    if level == "uid" and job.get("uid"):
+    if job.get("uid") is not None:
         killer = os.fork()
         if killer == 0:
             try:
@@ -166,10 +170,17 @@ def child(job: dict, level: str) -> None:
     # server's buffers and locks.
     sys.stdout = open(1, "w", buffering=1, closefd=False)
     sys.stderr = open(2, "w", buffering=1, closefd=False)
-    if job.get("src"):
-        shutil.copytree(job["src"], job["cwd"])
+    if job.get("src"):  # bubblewrap: into the task's own tmpfs
+        shutil.copytree(job["src"], job["cwd"], dirs_exist_ok=True)
+    if level == "bwrap-root":  # the copy becomes the worker's alone
+        for root, dirs, files in os.walk(job["cwd"]):
+            for name in [root] + [os.path.join(root, n)
+                                  for n in dirs + files]:
+                os.chown(name, job["uid"], job["uid"])
+        os.chmod(job["cwd"], 0o700)
     if level == "uid":
         network_namespace()
+    if level in ("uid", "bwrap-root"):
         os.setgroups([])
         os.setgid(job["uid"])
         os.setuid(job["uid"])
@@ -200,6 +211,9 @@ def serve(level: str) -> None:
             if pid == 0:
                 try:
                     child(job, level)
+                except BaseException:  # the grader's side: say what failed
+                    import traceback
+                    traceback.print_exc()
                 finally:
                     os._exit(70)
             job["pid"] = pid
@@ -225,8 +239,8 @@ def main() -> None:
     data.labelled_images()  # read once; the workers inherit it
     integrity.preload()
     send({"ready": True, "level": level,
-          "network": level == "bwrap" or (level == "uid"
-                                          and probe_network())})
+          "network": level.startswith("bwrap") or (level == "uid"
+                                                   and probe_network())})
     serve(level)
     # The grader closed the pipe, or died: no job outlives it.
     with _state_lock:
