@@ -7,12 +7,12 @@ is bound on top of it, not hidden under it.
 """
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from grader.paths import GRADER_DIR
-from grader.run.isolation import (SYSTEM_FOLDERS, Isolation,
-                                  python_executable, python_paths,
-                                  system_binds, unshare_flags)
+from grader.run.isolation import (Isolation, folders_above, python_binds,
+                                  python_executable, system_binds,
+                                  unshare_flags)
 
 SANDBOX_ROOT = "/ae"  # inside bubblewrap: src/, work/<stem>/, lib/grader
 TMP_MB = 16
@@ -39,11 +39,10 @@ def server_argv(isolation: Isolation, fds: list[int], disk_mb: int,
         "--hostname", "ae-grader",
         "--perms", "1777", "--size", str(TMP_MB * 1024 * 1024),
         "--tmpfs", "/tmp"] + system_binds()
-    binds = [(path, path) for path in python_paths()] + [
-        (str(GRADER_DIR), f"{SANDBOX_ROOT}/lib/grader"),
-        (str(home / "src"), f"{SANDBOX_ROOT}/src")]
     made: set[str] = set()
-    for source, target in binds:
+    argv += python_binds(made)
+    for source, target in [(str(GRADER_DIR), f"{SANDBOX_ROOT}/lib/grader"),
+                           (str(home / "src"), f"{SANDBOX_ROOT}/src")]:
         argv += folders_above(target, made) + ["--ro-bind", source, target]
     argv += folders_above(f"{SANDBOX_ROOT}/work/x", made)
     for stem in stems:
@@ -53,18 +52,3 @@ def server_argv(isolation: Isolation, fds: list[int], disk_mb: int,
              "--chdir", f"{SANDBOX_ROOT}/work"]
     return argv + server
 
-
-def folders_above(target: str, made: set[str]) -> list[str]:
-    """``--dir`` for each folder above ``target`` that the sandbox's root
-    lacks, made 0755 so that a worker's uid may pass through (bubblewrap
-    would make them 0700 for a bind, or take the next ``--perms``): the
-    Python under a closed /root is reachable inside, nothing else is."""
-    argv: list[str] = []
-    parts = PurePosixPath(target).parts[1:-1]
-    for depth in range(1, len(parts) + 1):
-        folder = "/" + "/".join(parts[:depth])
-        if folder in made or parts[0] in SYSTEM_FOLDERS:
-            continue
-        made.add(folder)
-        argv += ["--perms", "0755", "--dir", folder]
-    return argv

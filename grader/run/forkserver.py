@@ -17,6 +17,7 @@ job's pipes.
 from __future__ import annotations
 
 import ctypes
+import io
 import json
 import os
 import resource
@@ -155,6 +156,33 @@ def child(job: dict, level: str) -> None:
     """
     from grader.measure import worker
 
+    try:
+        prepare(job, level)
+    except BaseException as error:  # before any student code: the grader's
+        setup_failed(job, error)
+    worker.main(job)
+
+
+def setup_failed(job: dict, error: BaseException) -> None:
+    """Reports a worker that could not be set up (its copy, its uid, its
+    limits) as the grader's error, in the job's result; never returns."""
+    from grader import transport
+    from grader.measure.errors import grader_error
+
+    failure = grader_error(error)
+    failure["message"] = ("the sandbox could not set up the worker: "
+                          f"{type(error).__name__}: {error}")[:400]
+    try:
+        buffer = io.BytesIO()  # numpy's writer seeks: not on a pipe
+        transport.dump({"token": job["token"], "task": job["task"],
+                        "grader_error": failure}, buffer)
+        os.write(job["result_fd"], buffer.getvalue())
+    finally:
+        os._exit(71)
+
+
+def prepare(job: dict, level: str) -> None:
+    """Isolates this process for ``job`` (see :func:`child`)."""
     os.setsid()
     mine = {job["result_fd"], job["output_fd"]}
     for fd in _all_fds - mine:
@@ -191,7 +219,6 @@ def child(job: dict, level: str) -> None:
     os.environ.update(job["env"])
     tempfile.tempdir = None  # read TMPDIR again
     sys.argv = ["grader.measure.worker"]
-    worker.main(job)
 
 
 def serve(level: str) -> None:
@@ -211,9 +238,6 @@ def serve(level: str) -> None:
             if pid == 0:
                 try:
                     child(job, level)
-                except BaseException:  # the grader's side: say what failed
-                    import traceback
-                    traceback.print_exc()
                 finally:
                     os._exit(70)
             job["pid"] = pid

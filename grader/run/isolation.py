@@ -28,7 +28,7 @@ import stat
 import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from grader.failures import GraderFailure
 
@@ -128,6 +128,10 @@ def python_paths() -> list[str]:
                                            sys.exec_prefix)}
     paths.add(os.path.dirname(os.path.realpath(sys.executable)))
     paths.add(os.path.dirname(python_executable()))
+    # Packages reached through a link or a .pth file outside the prefixes.
+    paths.update(os.path.realpath(p) for p in sys.path
+                 if os.path.basename(p) in ("site-packages", "dist-packages")
+                 and os.path.isdir(p))
     kept: list[str] = []
     for path in sorted(paths):
         if not any(path.startswith(k + os.sep) for k in kept):
@@ -174,8 +178,14 @@ def bwrap_problem(privileged: bool) -> str | None:
         return "bwrap is not on PATH (install the Debian package bubblewrap)"
     if privileged and os.geteuid() != 0:
         return "only root starts bubblewrap without a user namespace"
-    argv = ["bwrap"] + unshare_flags(privileged) + system_binds() + [
-        "--proc", "/proc", "--dev", "/dev", "true"]
+    # The trial starts the interpreter as the sandbox will, and under
+    # root drops to a worker's uid, as the fork server will.
+    drop = (f"import os; os.setgroups([]); os.setgid({UID_BASE}); "
+            f"os.setuid({UID_BASE}); os.listdir({sys.prefix!r})"
+            if privileged else "pass")
+    argv = ["bwrap"] + unshare_flags(privileged) + system_binds() + \
+        python_binds(set()) + ["--proc", "/proc", "--dev", "/dev",
+                               python_executable(), "-S", "-c", drop]
     try:
         done = subprocess.run(argv, capture_output=True, timeout=20,
                               text=True, errors="replace")
@@ -185,6 +195,31 @@ def bwrap_problem(privileged: bool) -> str | None:
         return None
     said = done.stderr.strip() or f"exit code {done.returncode}"
     return "bubblewrap said: " + said[-500:]
+
+
+def folders_above(target: str, made: set[str]) -> list[str]:
+    """bubblewrap's ``--dir`` for each folder above ``target`` that the sandbox's root
+    lacks, made 0755 so that a worker's uid may pass through (bubblewrap
+    would make them 0700 for a bind, or take the next ``--perms``): the
+    Python under a closed /root is reachable inside, nothing else is."""
+    argv: list[str] = []
+    parts = PurePosixPath(target).parts[1:-1]
+    for depth in range(1, len(parts) + 1):
+        folder = "/" + "/".join(parts[:depth])
+        if folder in made or parts[0] in SYSTEM_FOLDERS:
+            continue
+        made.add(folder)
+        argv += ["--perms", "0755", "--dir", folder]
+    return argv
+
+
+def python_binds(made: set[str]) -> list[str]:
+    """bubblewrap's read-only binds of :func:`python_paths` (with the
+    folders above them, noted in ``made``)."""
+    argv: list[str] = []
+    for path in python_paths():
+        argv += folders_above(path, made) + ["--ro-bind", path, path]
+    return argv
 
 
 def system_binds() -> list[str]:
