@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from grader.failures import SandboxFailed
 from grader.judge import keras_versions
 from grader.judge.checks.integrity import integrity_findings
 from grader.judge.engine import task_results
@@ -19,6 +20,7 @@ from grader.paths import REPO_ROOT
 from grader.results import Report
 from grader.run.isolation import Isolation, detect, hide_from_workers
 from grader.run.reference import library_versions, reference_results
+from grader.run.outcome import WorkerOutcome
 from grader.run.sandbox import run_tasks
 from grader.tasks import TASKS, Task
 
@@ -44,6 +46,17 @@ def measure_reference(tasks: list[Task], options: Options,
             isolation, pool, options.pictures)
     except BaseException as error:  # re-raised in the grading thread
         box["error"] = error
+
+
+def sandbox_failed(tasks: list[Task], error: SandboxFailed
+                   ) -> dict[int, WorkerOutcome]:
+    """Each task's outcome when its sandbox could not start: a failure of
+    the grader's, which every check of the task reports (never points
+    lost)."""
+    failure = {"type": "SandboxFailed", "message": str(error)}
+    return {t.number: WorkerOutcome(status="grader",
+                                    result={"grader_error": failure},
+                                    notes=[str(error)]) for t in tasks}
 
 
 def grade(submission: Path, options: Options,
@@ -81,6 +94,8 @@ def _grade(submission: Path, options: Options, pool: ThreadPoolExecutor
                              options.limits, isolation, pool,
                              options.pictures, options.guard,
                              options.fork_server)
+    except SandboxFailed as error:  # the grader's failure: ERR!, exit 3
+        outcomes = sandbox_failed(present, error)
     finally:
         reference.join()
     if "error" in box:

@@ -51,4 +51,3 @@ def server_argv(isolation: Isolation, fds: list[int], disk_mb: int,
     argv += ["--proc", "/proc", "--dev", "/dev",
              "--chdir", f"{SANDBOX_ROOT}/work"]
     return argv + server
-

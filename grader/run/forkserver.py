@@ -3,12 +3,13 @@
 Started by :class:`grader.run.session.Session` as ``python -P -m
 grader.run.forkserver MODE`` (see :func:`grader.run.bwrap.server_mode`):
 inside bubblewrap (``bwrap-root``: as root, without a user namespace;
-``bwrap``: in one), as root at the ``uid`` level. It reads one JSON job per line on stdin; for
-each it forks a child that isolates itself (see :func:`child`) and runs
-:func:`grader.measure.worker.main`. The server answers on stdout with ``{"id",
-"pid"}`` when a child starts and ``{"id", "exit"}`` when it ends, and
-stops a job on ``{"kill": id}``. It never runs TensorFlow itself, so the
-children start from a clean, unthreaded TensorFlow.
+``bwrap``: in one), as root at the ``uid`` level. It reads one JSON job
+per line on stdin; for each it forks a child that isolates itself (see
+:func:`child`) and runs :func:`grader.measure.worker.main`. The server
+answers on stdout with ``{"id", "pid"}`` when a child starts and ``{"id",
+"exit"}`` when it ends, and stops a job on ``{"kill": id}``. It never runs
+TensorFlow itself, so the children start from a clean, unthreaded
+TensorFlow.
 
 The pipes a job writes its result and its output to are inherited from
 the parent (their numbers are in the job); each child closes every other
@@ -30,6 +31,7 @@ import threading
 _send_lock = threading.Lock()
 _state_lock = threading.Lock()
 _active: dict[int, dict] = {}  # job id -> job, with its "pid"
+_ran: set[int] = set()  # every job id this server started
 _all_fds: set[int] = set()
 CLONE_NEWNET = 0x40000000
 PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 4, 38
@@ -89,18 +91,28 @@ def sweep(job: dict, level: str) -> int:
 
     A job with a uid of its own (root's levels): every process of that
     uid, whatever session it made for itself, and no other. Otherwise
-    those of its session, and in bubblewrap, once no other job runs
-    there, every process but the server.
+    (bubblewrap in a user namespace: one uid for all) those of its
+    session; and once no other job runs there, every process but the
+    server is killed, but counted for this job only where it was the
+    sandbox's one job: a daemon that left its session cannot be traced
+    to a task there, and no sibling is charged with it.
     """
-    me, left = os.getpid(), []
+    me, left, stray = os.getpid(), [], []
     for pid, session, uid in processes():
         if pid in (1, me) or pid == job["pid"]:
             continue
         if job.get("uid") is not None:
             if uid == job["uid"]:
                 left.append(pid)
-        elif session == job["pid"] or (level == "bwrap" and not _active):
+        elif session == job["pid"]:
             left.append(pid)
+        elif level == "bwrap" and not _active:
+            (left if _ran == {job["id"]} else stray).append(pid)
+    for pid in stray:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
     try:  # the worker itself, when it is stopped before it ends
         os.killpg(job["pid"], signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
@@ -242,6 +254,7 @@ def serve(level: str) -> None:
                     os._exit(70)
             job["pid"] = pid
             _active[job["id"]] = job
+            _ran.add(job["id"])
         for fd in (job["result_fd"], job["output_fd"]):
             _all_fds.discard(fd)
             os.close(fd)

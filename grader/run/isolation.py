@@ -198,10 +198,11 @@ def bwrap_problem(privileged: bool) -> str | None:
 
 
 def folders_above(target: str, made: set[str]) -> list[str]:
-    """bubblewrap's ``--dir`` for each folder above ``target`` that the sandbox's root
-    lacks, made 0755 so that a worker's uid may pass through (bubblewrap
-    would make them 0700 for a bind, or take the next ``--perms``): the
-    Python under a closed /root is reachable inside, nothing else is."""
+    """bubblewrap's ``--dir`` for each folder above ``target`` that the
+    sandbox's root lacks, made 0755 so that a worker's uid may pass
+    through (bubblewrap would make them 0700 for a bind, or take the next
+    ``--perms``): the Python under a closed /root is reachable inside,
+    nothing else is."""
     argv: list[str] = []
     parts = PurePosixPath(target).parts[1:-1]
     for depth in range(1, len(parts) + 1):

@@ -10,7 +10,8 @@ class WorkerOutcome:
     """What came back from one worker run."""
 
     # "ok", "timeout", "crashed", "no-result", "output", "disk", "sandbox",
-    # "too-large" (refused before anything was copied)
+    # "too-large" (refused before anything was copied), "grader" (its
+    # sandbox could not start: the grader's failure)
     status: str
     result: dict[str, Any] | None = None
     returncode: int | None = None
