@@ -8,6 +8,7 @@ import os
 import sys
 import time
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 from grader.failures import GraderFailure
@@ -79,6 +80,13 @@ def grader_failed(error: Exception) -> int:
     return 3
 
 
+def not_graded(cause: str) -> str:
+    """What a platform's student reads when the grader itself failed."""
+    return ("The autograder failed, so your files were not graded (this "
+            f"is not a problem in your files): {cause} Submit again later; "
+            "if this message stays, tell your instructors.")
+
+
 def grade_main(argv: list[str]) -> int:
     """``python -m grader [DIR]``: grades one folder, prints the report."""
     parser = argparse.ArgumentParser(
@@ -122,21 +130,25 @@ def grade_main(argv: list[str]) -> int:
         folder, notes = locate(folder, options.tasks)
     images: list[dict[str, str]] = []
     try:
-        options.pictures = bool(args.json) and args.format == "prairielearn"
+        options = replace(options, pictures=bool(args.json)
+                          and args.format == "prairielearn")
         report = grade(folder, options)
         if options.pictures:
             images = prairielearn.reconstruction_images(report)
     except Exception as error:  # the student still gets a message
         grader_failed(error)
-        write_outputs(args, None, notes, [], error=(
-            "The grader itself failed, so your files were not graded "
-            "(this is not a problem in your files): "
-            f"{type(error).__name__}."))
+        cause = (str(error) if isinstance(error, GraderFailure) else
+                 f"{type(error).__name__}: {error}")
+        write_outputs(args, None, notes, [],
+                      error=not_graded(cause.rstrip(".") + "."))
         return 3
     for note in notes:
         print(f"note: {note}")
     print(report.text({n: t.filename for n, t in TASKS.items()}))
-    write_outputs(args, report, notes, images)
+    errors = report.grader_errors  # a score without them is not the grade
+    write_outputs(args, report, notes, images, error=not_graded(
+        f"it failed on {len(errors)} check(s), e.g. task {errors[0].task} "
+        f"{errors[0].title}: {errors[0].message}") if errors else None)
     if args.junitxml:
         from grader.report.junit import write_junit
         write_junit(report, Path(args.junitxml))
@@ -238,7 +250,7 @@ def compare_main(argv: list[str]) -> int:
     add_common(parser)
     args, options, folder = parse(parser, argv, "submission")
     started = time.monotonic()
-    options.pictures = True
+    options = replace(options, pictures=True)
     try:
         report = grade(folder, options)
     except Exception as error:

@@ -28,8 +28,9 @@ def private_paths(options: Options) -> list[Path]:
     grader's tests (their corpus holds correct solutions), the cache."""
     paths = [REPO_ROOT / t.filename for t in TASKS.values()]
     paths.append(REPO_ROOT / "tests")
-    if options.cache_dir is not None:
-        paths.append(options.cache_dir)
+    cache = options.cache_folder()
+    if cache is not None:
+        paths.append(cache)
     return paths
 
 
@@ -40,8 +41,8 @@ def measure_reference(tasks: list[Task], options: Options,
     error that kept them from being measured, into ``box``."""
     try:
         box["results"] = reference_results(
-            tasks, options.keras_major, options.limits, options.cache_dir,
-            isolation, pool, options.pictures)
+            tasks, options.keras_major, options.limits,
+            options.cache_folder(), isolation, pool, options.pictures)
     except BaseException as error:  # re-raised in the grading thread
         box["error"] = error
 
