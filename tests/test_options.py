@@ -14,6 +14,7 @@ from pathlib import Path
 import cloudpickle
 import pytest
 
+import fake_dask
 from grader import cli
 from grader.batch import jobs
 from grader.batch.version import NOT_IN_DIGEST, grader_version
@@ -56,41 +57,10 @@ def test_every_flag_has_a_value_that_changes_the_options():
         assert parsed(argv) != Options(), argv
 
 
-class FakeFuture:
-    def __init__(self, value):
-        self.value = value
-
-    def result(self):
-        return self.value
-
-    def release(self):
-        pass
-
-
-class FakeClient:
-    """A Dask client that serialises each task as Dask does (cloudpickle)
-    and runs it in this process, where the recorder sees it."""
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def submit(self, function, *args, key=None, pure=None):
-        function, args = pickle.loads(cloudpickle.dumps((function, args)))
-        return FakeFuture(function(*args))
-
-
 @pytest.fixture
 def recorder(monkeypatch, tmp_path):
     """Replaces the grading (and the reference) with a recorder of the
     options each job got; a class of one folder."""
-    import distributed
-
     seen: list[Options] = []
 
     def fake_grade(folder, options, pool=None):
@@ -101,8 +71,7 @@ def recorder(monkeypatch, tmp_path):
 
     monkeypatch.setattr(jobs, "grade", fake_grade)
     monkeypatch.setattr(jobs, "reference_results", lambda *a, **k: {})
-    monkeypatch.setattr(distributed, "Client", FakeClient)
-    monkeypatch.setattr(distributed, "as_completed", list)
+    fake_dask.install(monkeypatch)
     monkeypatch.setenv("GRADER_CACHE_DIR", str(tmp_path / "cache"))
     (tmp_path / "class" / "alice").mkdir(parents=True)
     (tmp_path / "class" / "alice" / "0-vanilla.py").write_text("x = 1\n")
