@@ -1,6 +1,7 @@
 """The command line, and the only module that parses arguments:
-``python -m grader [DIR]``, ``batch``, ``compare``, ``gradescope`` and
-``classroom``. Every command grades through :func:`grader.pipeline.grade`."""
+``python -m grader [DIR]``, ``batch``, ``compare``, ``gradescope``,
+``classroom`` and ``doctor``. Every command grades through
+:func:`grader.pipeline.grade`."""
 from __future__ import annotations
 
 import argparse
@@ -96,7 +97,9 @@ def grade_main(argv: list[str]) -> int:
         epilog="Also: python -m grader batch SUBMISSIONS_DIR --out "
                "grades.csv [--scheduler ...] [--resume], python -m grader "
                "compare DIR [--out FOLDER], python -m grader gradescope --out "
-               "autograder.zip, and python -m grader classroom --out DIR")
+               "autograder.zip, python -m grader classroom --out DIR, and "
+               "python -m grader doctor (what this machine gives the "
+               "grader)")
     parser.add_argument("submission", nargs="?", default=str(REPO_ROOT),
                         help="folder with the task files")
     add_common(parser)
@@ -294,6 +297,25 @@ def batch_main(argv: list[str]) -> int:
         return grader_failed(error)
 
 
+def doctor_main(argv: list[str]) -> int:
+    """``python -m grader doctor``: see :mod:`grader.doctor`."""
+    from grader.doctor import run_doctor
+
+    parser = command("doctor",
+                     "Says what this machine gives the grader (isolation, "
+                     "versions, data, cache) and grades the reference's "
+                     "first task (--tasks) in a sandbox. Exit code 0: all "
+                     "well; 1: it grades, with shortcomings; 3: it cannot "
+                     "grade here.")
+    add_common(parser)
+    parser.set_defaults(tasks="0")
+    try:
+        options = options_from(vars(parser.parse_args(argv)))
+    except ValueError as error:
+        parser.error(str(error))
+    return run_doctor(options)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Runs the command ``argv`` names; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
@@ -306,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
             return gradescope_main(argv[1:])
         if argv and argv[0] == "classroom":
             return classroom_main(argv[1:])
+        if argv and argv[0] == "doctor":
+            return doctor_main(argv[1:])
         return grade_main(argv)
     except SystemExit as exit_:  # argparse: usage errors exit with 2
         return int(exit_.code or 0)
