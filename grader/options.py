@@ -124,8 +124,8 @@ GRADING_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
 def options_from(values: Mapping[str, Any]) -> Options:
     """The :class:`Options` that parsed :data:`GRADING_FLAGS` give (keys
     are their argparse names: ``tasks``, ``no_other_keras``, ...; an
-    ``argparse.Namespace`` is read the same way); a ValueError for a
-    combination that makes no sense."""
+    ``argparse.Namespace`` is read the same way; a ``timeout`` of None is
+    the default); a ValueError for a combination that makes no sense."""
     if not isinstance(values, Mapping):
         values = vars(values)
     best = values["keras"] == "best"
@@ -138,7 +138,8 @@ def options_from(values: Mapping[str, Any]) -> Options:
                    keras_major=3 if best else int(values["keras"]),
                    other_keras="best" if best else
                    "off" if values["no_other_keras"] else "info",
-                   limits=Limits(values["timeout"], values["memory"]),
+                   limits=Limits(Limits.seconds if values["timeout"] is None
+                                 else values["timeout"], values["memory"]),
                    cache=not values["no_cache"],
                    workers=values["workers"],
                    fork_server=not values["no_fork_server"],

@@ -57,6 +57,7 @@ def platform_output(fmt: str, path: Path) -> str:
         assert [t["status"] for t in data["tests"]] == ["error"]
         return data["tests"][0]["message"]
     assert data["tests"] == [] and data["score"] == 0
+    assert data["extra_data"]["autograder_error"] == data["output"]
     return data["output"]
 
 
@@ -101,7 +102,7 @@ def test_a_check_the_grader_could_not_do_gives_no_score(
     assert "ERR!" in capsys.readouterr().out
     message = platform_output(fmt, out)
     assert "The autograder failed" in message
-    assert "task 0 returns three models: the grader failed while " \
+    assert "task 0 'returns three models': the grader failed while " \
         "measuring 0-vanilla.py: IndexError" in message
 
 
