@@ -142,7 +142,9 @@ def grade_other(submission: Path, options: Options, report: Report,
             pictures=options.pictures and best)
         try:
             other = grade(submission, other_options, pool)
-        except Exception as exc:  # the other version is information only
+        except Exception as exc:  # information only, unless it counts
+            if best:  # the better score is the grade: never a guess
+                raise
             problem = (f"grading under Keras {other_options.keras_major} "
                        f"failed: {type(exc).__name__}: {exc}")
     before = report.task_scores()

@@ -186,3 +186,27 @@ def test_a_bwrap_that_cannot_start_with_sandbox_bwrap_exits_3(tmp_path):
     assert "Traceback" not in done.stderr and "FAIL" not in done.stdout
     assert "bubblewrap" in platform_output("gradescope",
                                            tmp_path / "results.json")
+
+
+@pytest.mark.parametrize("mode", ["info", "best"])
+def test_the_other_keras_version_failing_is_an_error_only_where_it_counts(
+        monkeypatch, mode):
+    """Under ``--keras best`` the other version's score may be the grade:
+    its grading failing is the grader's error, not a lower score; under
+    ``info`` it is information and the report says what went wrong."""
+    from grader import pipeline
+    from grader.judge import keras_versions
+    from grader.options import Options
+
+    monkeypatch.setattr(keras_versions, "tasks_to_regrade",
+                        lambda report, students, mode: [0])
+    monkeypatch.setattr(pipeline, "grade", sandbox_fails)
+    report = crashed_check(Path("s"), None)
+    options = Options(tasks=(0,), other_keras=mode)
+    if mode == "best":
+        with pytest.raises(SandboxFailed, match="did not start"):
+            pipeline.grade_other(Path("s"), options, report, {0: None},
+                                 None)
+        return
+    pipeline.grade_other(Path("s"), options, report, {0: None}, None)
+    assert CAUSE in report.extra["keras"]["problem"]
