@@ -23,6 +23,11 @@ from grader.failures import SandboxFailed
 from grader.paths import REPO_ROOT
 from grader.report import github
 from grader.results import CheckResult, Report
+from grading import KERAS_MAJOR
+
+# Nothing here runs Keras: once, in the Keras 3 run, is enough.
+pytestmark = pytest.mark.skipif(KERAS_MAJOR != 3, reason="no Keras here: "
+                                "tested in the Keras 3 run")
 
 CAUSE = ("bwrap: execvp /tmp/venv/bin/python: No such file or directory")
 

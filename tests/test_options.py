@@ -21,6 +21,11 @@ from grader.batch.version import NOT_IN_DIGEST, grader_version
 from grader.options import (GRADING_FLAGS, Limits, Options, grading_argv,
                             options_from)
 from grader.results import CheckResult, Report
+from grading import KERAS_MAJOR
+
+# Nothing here runs Keras: once, in the Keras 3 run, is enough.
+pytestmark = pytest.mark.skipif(KERAS_MAJOR != 3, reason="no Keras here: "
+                                "tested in the Keras 3 run")
 
 # A value other than the default for every flag of GRADING_FLAGS (a flag
 # added to the table without one here fails the first test).
