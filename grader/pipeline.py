@@ -30,8 +30,9 @@ def private_paths(options: Options) -> list[Path]:
     grader's tests (their corpus holds correct solutions), the cache."""
     paths = [REPO_ROOT / t.filename for t in TASKS.values()]
     paths.append(REPO_ROOT / "tests")
-    if options.cache_dir is not None:
-        paths.append(options.cache_dir)
+    cache = options.cache_folder()
+    if cache is not None:
+        paths.append(cache)
     return paths
 
 
@@ -42,8 +43,8 @@ def measure_reference(tasks: list[Task], options: Options,
     error that kept them from being measured, into ``box``."""
     try:
         box["results"] = reference_results(
-            tasks, options.keras_major, options.limits, options.cache_dir,
-            isolation, pool, options.pictures)
+            tasks, options.keras_major, options.limits,
+            options.cache_folder(), isolation, pool, options.pictures)
     except BaseException as error:  # re-raised in the grading thread
         box["error"] = error
 
@@ -156,7 +157,9 @@ def grade_other(submission: Path, options: Options, report: Report,
             pictures=options.pictures and best)
         try:
             other = grade(submission, other_options, pool)
-        except Exception as exc:  # the other version is information only
+        except Exception as exc:  # information only, unless it counts
+            if best:  # the better score is the grade: never a guess
+                raise
             problem = (f"grading under Keras {other_options.keras_major} "
                        f"failed: {type(exc).__name__}: {exc}")
     before = report.task_scores()

@@ -454,3 +454,31 @@ def test_scheduler_argument():
                            "--scheduler", "local:0"], cwd=REPO_ROOT,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "local:N" in done.stderr
+
+
+def test_batch_keras_best_gives_the_score_of_a_single_keras_best_grading(
+        tmp_path):
+    # A Keras-2-style VAE (KL through auto.add_loss): Keras 3 fails on
+    # it, Keras 2 gives it full marks, so a batch that dropped --keras
+    # best (as it did) scores it lower than a single grading.
+    from grader.options import Options
+    from grader.pipeline import grade
+
+    name = "auto_add_loss_kl"
+    folder = REPO_ROOT / "tests" / "corpus" / "keras2" / "correct" / name
+    root = tmp_path / "class"
+    shutil.copytree(folder, root / name)
+    single = grade(folder, Options(tasks=(3,), other_keras="best",
+                                   cache_dir=CACHE))
+    facts = single.extra["keras"]["tasks"]["3"]
+    assert facts["scored_under"] == 2 and facts["keras3"] < facts["keras2"]
+    out = tmp_path / "grades.csv"
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "batch", str(root), "--out",
+         str(out), "--tasks", "3", "--keras", "best", "--timeout", "120"],
+        cwd=REPO_ROOT, env=dict(os.environ, GRADER_CACHE_DIR=str(CACHE)),
+        capture_output=True, text=True, timeout=800)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    (row,) = raw_rows(out)
+    assert float(row["total"]) == single.score, row  # same points: exact
+    assert "counted: Keras 2" in row["keras"]

@@ -3,20 +3,25 @@ Classroom's workflow and reporter line, PrairieLearn's results file; every
 platform gets the points ``python -m grader`` gives."""
 from __future__ import annotations
 
+import argparse
 import base64
 import io
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import yaml
 from PIL import Image
 
+from grader import cli
+from grader.options import Limits, Options, options_from
 from grader.paths import REPO_ROOT
 from grader.judge.checks import checks_for
 from grader.judge.file_rules import RULES
@@ -131,8 +136,10 @@ def autograder(tmp_path_factory, expected) -> Path:
 def hanging_autograder(tmp_path_factory, expected) -> Path:
     """The same, with a short limit per task file."""
     out = tmp_path_factory.mktemp("zip-hang") / "autograder.zip"
-    build_zip(out, Settings(tasks=[0], keras_major=KERAS_MAJOR,
-                            task_seconds=HANG_SECONDS))
+    build_zip(out, Settings(Options(tasks=(0,), keras_major=KERAS_MAJOR,
+                                    workers=1,
+                                    limits=Limits(HANG_SECONDS)),
+                            fixed_seconds=True))
     return unpack(out, tmp_path_factory.mktemp("autograder-hang"))
 
 
@@ -278,16 +285,46 @@ def test_per_task_limit_fits_the_platform_timeout():
     for tasks in ([0], [0, 1, 2, 3]):
         for workers in (1, 2):
             for minutes in (10, 40):
-                settings = Settings(tasks=tasks, workers=workers,
-                                    platform_minutes=minutes)
-                settings.check()
-                jobs = -(-2 * len(tasks) // workers)
-                assert 90 + jobs * settings.task_limit() <= \
-                    settings.grading_seconds() < minutes * 60
-    with pytest.raises(ValueError):
-        Settings(task_seconds=300).check()  # 8 x 300 s > 10 min
+                for keras, per_task in (("info", 2), ("best", 4)):
+                    settings = Settings(Options(tasks=tasks,
+                                                workers=workers,
+                                                other_keras=keras),
+                                        platform_minutes=minutes)
+                    settings.check()
+                    jobs = -(-per_task * len(tasks) // workers)
+                    assert 90 + jobs * settings.task_limit() <= \
+                        settings.grading_seconds() < minutes * 60
+    with pytest.raises(ValueError):  # 8 x 300 s > 10 min
+        Settings(Options(limits=Limits(300)), fixed_seconds=True).check()
     with pytest.raises(ValueError):
         Settings(platform_minutes=60).check()
+
+
+def test_the_zip_grades_with_the_options_it_was_built_with(tmp_path):
+    """Every grading option given to ``python -m grader gradescope``
+    reaches the zip's grading command (and its reference measurement)."""
+    out = tmp_path / "autograder.zip"
+    argv = ["--tasks", "0,3", "--keras", "best", "--memory", "4096",
+            "--workers", "2", "--no-fork-server", "--sandbox", "bwrap"]
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "gradescope", "--out", str(out),
+         "--platform-timeout", "40", *argv],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    parser = argparse.ArgumentParser()
+    cli.add_common(parser)
+    wanted = options_from(parser.parse_args(argv))
+    for script in ("run_autograder", "setup.sh"):
+        with zipfile.ZipFile(out) as archive:
+            text = archive.read(script).decode()
+        line = next(line for line in text.splitlines()
+                    if line.startswith("GRADING_ARGS=("))
+        given = options_from(parser.parse_args(
+            shlex.split(line[len("GRADING_ARGS=("):-1])))
+        assert given == replace(wanted, limits=replace(
+            wanted.limits, seconds=given.limits.seconds)), script
+        # 4 jobs per task (both Keras versions, student and reference)
+        assert given.limits.seconds == (40 * 60 - 30 - 90) // 4
 
 
 # ------------------------------------------------------------ GitHub

@@ -16,13 +16,14 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from grader.batch.jobs import JobSpec, pack
+from grader.batch.jobs import pack
 from grader.batch.progress import Progress
 from grader.batch.resume import kept_rows, record_path
 from grader.batch.table import Table, columns, row_of
-from grader.run.isolation import detect, hide_from_workers
-from grader.run.reference import ReferenceUnavailable
+from grader.batch.version import grader_version
+from grader.failures import GraderFailure
 from grader.options import Options
+from grader.run.isolation import detect, hide_from_workers
 
 
 def reports_dir_of(out: Path) -> Path:
@@ -54,13 +55,14 @@ def run_batch(root: Path, out: Path, options: Options,
               scheduler: str | None = None, resume: bool = False,
               stream: TextIO | None = None) -> int:
     """Grades every folder in ``root``; writes ``out``, the reports and
-    the class page. Returns the exit code: 0, or 3 when the grader itself
-    failed (the reference could not be measured, or some row has status
-    ``error``)."""
+    the class page. Every folder is graded with ``options``, the whole
+    object, on whichever machine grades it. Returns the exit code: 0, or 3
+    when the grader itself failed (the reference could not be measured,
+    or some row has status ``error``)."""
     from grader.report.class_page import write_class_page
 
     stream = stream or sys.stdout
-    spec = JobSpec.from_options(options)
+    version = grader_version(options)
     reports_dir = reports_dir_of(out)
     reports_dir.mkdir(parents=True, exist_ok=True)
     if detect(options.sandbox).level == "uid":
@@ -71,9 +73,9 @@ def run_batch(root: Path, out: Path, options: Options,
                   "no student's worker can read it", file=stream)
     folders = student_folders(root)
     packed = {f.name: pack(f) for f in folders}
-    header = columns(spec.tasks)
+    header = columns(options.tasks)
     kept = kept_rows(out, reports_dir, {n: d for n, (_, d) in packed.items()},
-                     spec.version, header) if resume else {}
+                     version, header) if resume else {}
     todo = [(name, payload, digest)
             for name, (payload, digest) in packed.items()
             if name not in kept]
@@ -86,10 +88,10 @@ def run_batch(root: Path, out: Path, options: Options,
     progress = Progress(len(todo), stream)
     if scheduler:
         from grader.batch.cluster import run_dask
-        results = run_dask(todo, spec, scheduler)
+        results = run_dask(todo, options, version, scheduler)
     else:
         from grader.batch.local import run_local
-        results = run_local(todo, spec)
+        results = run_local(todo, options, version)
     try:
         for record in results:
             name = record["student"]
@@ -97,18 +99,18 @@ def run_batch(root: Path, out: Path, options: Options,
                 continue
             records[name] = record
             text_path = save_record(record, reports_dir)
-            table.add(row_of(record, spec.tasks, str(text_path)))
+            table.add(row_of(record, options.tasks, str(text_path)))
             status = ("" if record["status"] == "graded"
                       else f" [{record['status']}]")
             progress.advance(f"{name}: {record['score']:g}/"
                              f"{record['max_score']:g}{status}")
-    except ReferenceUnavailable as error:
+    except GraderFailure as error:  # before any folder was graded
         print(f"grader error: {error}", file=sys.stderr)
         return 3
     finally:
         progress.close()
         table.finish()
     page = write_class_page(out.with_suffix(".html"), records, reports_dir,
-                            list(spec.tasks))
+                            list(options.tasks))
     print(f"grades written to {out}; class page {page}", file=stream)
     return 3 if any(r["status"] == "error" for r in records.values()) else 0

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.options import Limits, Options, grading_argv
 from grader.report import github
-from grader.tasks import TASKS
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "classroom.yml"
 WORKFLOW = Path(".github") / "workflows" / "classroom.yml"
@@ -22,20 +23,24 @@ INSTALL_MINUTES = 8  # pip install of TensorFlow without a warm pip cache
 REPO_PATTERN = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Settings:
-    """Which grader, what it grades, and how long a task file may take."""
+    """Which grader, and what it grades with (``options``, passed whole to
+    the grader as its flags)."""
 
     grader_repo: str
     grader_ref: str = "main"
-    tasks: list[int] = field(default_factory=lambda: sorted(TASKS))
-    keras_major: int = 3
-    task_seconds: int = 300
+    options: Options = field(default_factory=lambda: Options(
+        limits=Limits(seconds=300)))
 
     def job_minutes(self) -> int:
-        """The job's limit: the install, and every task file (two at a
-        time, the reference too) running to its limit."""
-        grading = math.ceil(2 * len(self.tasks) / 2) * self.task_seconds
+        """The job's limit: the install, and every task file (``workers``
+        at a time, the reference too, under both Keras versions with
+        ``--keras best``) running to its limit."""
+        jobs = (4 if self.options.other_keras == "best" else 2) * len(
+            self.options.tasks)
+        grading = (math.ceil(jobs / max(1, self.options.workers))
+                   * self.options.limits.seconds)
         return INSTALL_MINUTES + math.ceil(grading / 60) + 2
 
 
@@ -48,9 +53,7 @@ def render(settings: Settings) -> str:
         raise ValueError(f"unusable --grader-ref {settings.grader_ref!r}")
     values = {"GRADER_REPO": settings.grader_repo,
               "GRADER_REF": settings.grader_ref,
-              "TASKS": ",".join(str(n) for n in settings.tasks),
-              "KERAS": str(settings.keras_major),
-              "TASK_SECONDS": str(settings.task_seconds),
+              "GRADING_ARGS": shlex.join(grading_argv(settings.options)),
               "JOB_MINUTES": str(settings.job_minutes()),
               "FALLBACK_LINE": github.output_line(github.failure(
                   "The grader could not run: see the log of the Grade "
