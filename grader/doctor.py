@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -25,8 +24,9 @@ from typing import TextIO
 from grader.options import Options
 from grader.paths import REPO_ROOT
 from grader.pipeline import grade
-from grader.run.isolation import (Isolation, detect, python_paths,
-                                  readable_by_others)
+from grader.run.data_file import mnist_problem
+from grader.run.isolation import (Isolation, bwrap_problem, detect,
+                                  python_paths, readable_by_others)
 from grader.run.reference import library_versions
 from grader.tasks import TASKS
 
@@ -43,63 +43,55 @@ def proc_value(path: str) -> str | None:
         return None
 
 
-def bwrap_trial() -> tuple[bool, str]:
-    """Whether ``bwrap --unshare-user`` starts a process here, and what
-    bubblewrap said if it did not."""
-    if shutil.which("bwrap") is None:
-        return False, "bwrap is not on PATH"
-    try:
-        done = subprocess.run(["bwrap", "--unshare-user", "--ro-bind", "/",
-                               "/", "true"], capture_output=True,
-                              text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError) as error:
-        return False, str(error)
-    return done.returncode == 0, done.stderr.strip()
-
-
 def namespace_facts() -> list[str]:
-    """What bubblewrap needs, as found here (one line each)."""
+    """What bubblewrap needs, as found here (one line each), with
+    bubblewrap's own words where a trial start failed."""
     lines = [f"bwrap on PATH: {shutil.which('bwrap') or 'no'}"]
     for path in USERNS_FILES:
         value = proc_value(path)
         if value is not None:
             lines.append(f"{path} = {value}")
-    works, said = bwrap_trial()
-    lines.append("trial `bwrap --unshare-user true`: " + (
-        "works" if works else f"fails ({said or 'no message'})"))
+    if os.geteuid() == 0:
+        said = bwrap_problem(True)
+        lines.append("trial as root, without a user namespace: " + (
+            "works" if said is None else f"fails ({said})"))
+    said = bwrap_problem(False)
+    lines.append("trial in a user namespace: " + (
+        "works" if said is None else f"fails ({said})"))
     return lines
 
 
 def unreadable_python() -> list[str]:
     """Folders of Python and of the grader that other users cannot read
-    (an unprivileged uid's worker must read them)."""
+    (the uid level's workers read them on the host)."""
     grader = str(Path(__file__).resolve().parent)
     return [p for p in python_paths() + [grader] if not readable_by_others(p)]
 
 
 def isolation_lines(isolation: Isolation) -> tuple[list[str], bool]:
     """The level in force, why, and what the stronger levels need here;
-    whether it is the strongest (bubblewrap, and as root with every
-    guarantee)."""
+    whether it is the strongest (every guarantee of bubblewrap)."""
     root = os.geteuid() == 0
     lines = [f"isolation: {isolation.level}: {isolation.describe()}"]
-    strongest = isolation.warning() is None and isolation.level == "bwrap"
+    strongest = isolation.full
     if isolation.warning():
         lines.append(f"  {isolation.warning()}")
-    if isolation.level != "bwrap":
-        lines.append("  the bwrap level needs bubblewrap that can create "
-                     "user namespaces; here:")
+    if not strongest:
+        lines.append("  the strongest level needs bubblewrap that can "
+                     "create its namespaces; here:")
         lines += [f"    {line}" for line in namespace_facts()]
         lines.append("  to do: install bubblewrap (Debian/Ubuntu: apt-get "
-                     "install bubblewrap) and allow unprivileged user "
-                     "namespaces (sysctl kernel.unprivileged_userns_clone=1,"
-                     " user.max_user_namespaces > 0; in a container, run it "
-                     "with a seccomp profile that allows them)")
-    if root and not strongest:
+                     "install bubblewrap); as root, a container must allow "
+                     "mount and PID namespaces (CAP_SYS_ADMIN, or Docker's "
+                     "--privileged / a seccomp profile that allows "
+                     "unshare); as another user, unprivileged user "
+                     "namespaces must be allowed (sysctl "
+                     "kernel.unprivileged_userns_clone=1, "
+                     "user.max_user_namespaces > 0)")
+    if root and isolation.level != "bwrap":
         hidden = unreadable_python()
         if hidden:
-            lines.append("  as root, the uid level and bubblewrap as an "
-                         "unprivileged uid need Python and the grader "
+            lines.append("  the uid level needs Python and the grader "
                          "readable by other users; not readable here: "
                          + ", ".join(hidden))
     if isolation.level == "none" and not root:
@@ -108,21 +100,16 @@ def isolation_lines(isolation: Isolation) -> tuple[list[str], bool]:
 
 
 def mnist_lines() -> tuple[list[str], bool]:
-    """Where the images come from, and whether that is as configured."""
+    """Where the images come from, and whether a grading can read them."""
     path = os.environ.get("MNIST_PATH")
     if not path:
         return ["images: synthetic digit-like images (seed 0): MNIST_PATH "
                 "is not set (set it to an mnist.npz to grade on MNIST)"], True
-    import numpy as np  # numpy only: the data module's own reader
-
-    try:
-        with np.load(path) as data:
-            count = len(data["x_test"])
-        return [f"images: MNIST from {path} ({count} test images)"], True
-    except Exception as error:
-        return [f"images: MNIST_PATH={path} cannot be read "
-                f"({type(error).__name__}: {error}): the grader falls back "
-                "to synthetic images; fix the path or unset it"], False
+    problem = mnist_problem()
+    if problem:
+        return [f"images: {problem}; until then every grading stops with "
+                "this error (exit 3)"], False
+    return [f"images: MNIST from {path}"], True
 
 
 def cache_lines(options: Options) -> list[str]:

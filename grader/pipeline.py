@@ -18,6 +18,7 @@ from grader.judge.engine import task_results
 from grader.options import Options
 from grader.paths import REPO_ROOT
 from grader.results import Report
+from grader.run.data_file import check_data
 from grader.run.isolation import Isolation, detect, hide_from_workers
 from grader.run.reference import library_versions, reference_results
 from grader.run.outcome import WorkerOutcome
@@ -81,6 +82,7 @@ def grade(submission: Path, options: Options,
 def _grade(submission: Path, options: Options, pool: ThreadPoolExecutor
            ) -> Report:
     started = time.monotonic()
+    check_data()
     isolation = detect(options.sandbox)
     if isolation.level == "uid":  # what a worker could otherwise read
         hide_from_workers(private_paths(options))

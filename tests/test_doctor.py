@@ -63,5 +63,5 @@ def test_doctor_with_a_bwrap_that_cannot_start_exits_3_and_says_why(
                   path=f"{bin_dir}:{os.environ['PATH']}")
     assert done.returncode == 3, done.stdout + done.stderr
     assert "--sandbox bwrap is not available" in done.stdout
-    assert "fails (bwrap: No permissions to create new namespace)" in \
-        done.stdout
+    assert "fails (bubblewrap said: bwrap: No permissions to create new " \
+        "namespace)" in done.stdout

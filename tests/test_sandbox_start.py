@@ -109,3 +109,23 @@ def test_root_never_falls_back_to_no_sandbox(monkeypatch):
         monkeypatch.undo()
         isolation.detect.cache_clear()
         isolation.bwrap_problem.cache_clear()
+
+
+def test_an_unreadable_data_file_is_the_graders_failure(tmp_path,
+                                                        monkeypatch):
+    # MNIST_PATH set but broken: never a silent switch to other images
+    # (the cached reference was measured on MNIST).
+    from grader.options import Options
+    from grader.pipeline import grade
+    from grader.run.data_file import DataUnavailable
+
+    broken = tmp_path / "mnist.npz"
+    broken.write_bytes(b"not a zip")
+    monkeypatch.setenv("MNIST_PATH", str(broken))
+    with pytest.raises(DataUnavailable) as caught:
+        grade(REPO_ROOT, Options(tasks=(0,)))
+    assert isinstance(caught.value, GraderFailure)
+    assert f"MNIST_PATH={broken} cannot be read" in str(caught.value)
+    monkeypatch.setenv("MNIST_PATH", str(tmp_path / "missing.npz"))
+    with pytest.raises(DataUnavailable):
+        grade(REPO_ROOT, Options(tasks=(0,)))
