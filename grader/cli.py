@@ -15,6 +15,7 @@ from grader.options import GRADING_FLAGS, Options, options_from
 from grader.paths import REPO_ROOT
 from grader.pipeline import grade
 from grader.platforms.submission import locate
+from grader.platforms.submission_limit import Limit
 from grader.report import github, gradescope, prairielearn
 from grader.report.gradescope import VISIBILITIES
 from grader.results import Report
@@ -183,6 +184,7 @@ def gradescope_main(argv: list[str]) -> int:
     parser.add_argument("--workers", type=int, default=1, metavar="N",
                         help="task files graded in parallel; give the "
                              "autograder as many CPUs (default 1)")
+    add_limit(parser, zip_build=True)
     args = parser.parse_args(argv)
     try:
         settings = Settings(tasks=parse_tasks(args.tasks),
@@ -190,12 +192,73 @@ def gradescope_main(argv: list[str]) -> int:
                             visibility=args.visibility,
                             workers=max(1, args.workers),
                             platform_minutes=args.platform_timeout,
-                            task_seconds=args.timeout)
+                            task_seconds=args.timeout,
+                            limit=limit_of(args))
         lines = build_zip(Path(args.out), settings)
     except ValueError as error:
         parser.error(str(error))
     print("\n".join(lines))
     return 0
+
+
+def add_limit(parser: argparse.ArgumentParser, zip_build: bool) -> None:
+    """The submission limit's options (see
+    :mod:`grader.platforms.submission_limit`)."""
+    parser.add_argument("--max-submissions", type=int, metavar="N",
+                        required=not zip_build,
+                        help="grade at most N submissions per student "
+                             "(runs that end in an autograder error do not "
+                             "count; default: no limit)")
+    parser.add_argument("--window-hours", type=float, metavar="H",
+                        help="count the submissions of the last H hours "
+                             "(default: all of them)")
+    parser.add_argument("--limit-period", default="always",
+                        choices=("always", "before-due-date"),
+                        help="before-due-date: submissions after the "
+                             "assignment's due date are always graded")
+
+
+def limit_of(args: argparse.Namespace) -> Limit | None:
+    """The submission limit the options ask for, or None."""
+    if args.max_submissions is None:
+        if args.window_hours is not None:
+            raise ValueError("--window-hours needs --max-submissions")
+        return None
+    limit = Limit(args.max_submissions, args.window_hours, args.limit_period)
+    limit.check()
+    return limit
+
+
+def submission_limit_main(argv: list[str]) -> int:
+    """``python -m grader submission-limit check|record``: what the
+    Gradescope zip's run_autograder runs before and after grading. Exit
+    codes of ``check``: 0 grade, 10 over the limit (results written), 3
+    the metadata could not be read."""
+    from grader.platforms import submission_limit as limits
+
+    parser = command("submission-limit", "Applies a Gradescope submission "
+                     "limit (run by the autograder zip's run_autograder).")
+    parser.add_argument("step", choices=("check", "record"))
+    parser.add_argument("--metadata", required=True, metavar="PATH")
+    parser.add_argument("--results", required=True, metavar="PATH")
+    parser.add_argument("--grader-status", type=int, default=0)
+    add_limit(parser, zip_build=False)
+    args = parser.parse_args(argv)
+    try:
+        limit = limit_of(args)
+    except ValueError as error:
+        parser.error(str(error))
+    try:
+        if args.step == "record":
+            limits.record_file(Path(args.metadata), Path(args.results),
+                               limit, args.grader_status)
+            return 0
+        graded = limits.check_file(Path(args.metadata), Path(args.results),
+                                   limit)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        print(f"submission limit: {error}", file=sys.stderr)
+        return 3
+    return 0 if graded else 10
 
 
 def classroom_main(argv: list[str]) -> int:
@@ -291,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
             return gradescope_main(argv[1:])
         if argv and argv[0] == "classroom":
             return classroom_main(argv[1:])
+        if argv and argv[0] == "submission-limit":
+            return submission_limit_main(argv[1:])
         return grade_main(argv)
     except SystemExit as exit_:  # argparse: usage errors exit with 2
         return int(exit_.code or 0)

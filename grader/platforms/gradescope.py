@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.paths import REPO_ROOT
+from grader.platforms.submission_limit import Limit
 from grader.tasks import TASKS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -58,6 +59,7 @@ class Settings:
     workers: int = 1  # Gradescope's default is half a vCPU
     platform_minutes: float = 10.0  # Gradescope's timeout setting
     task_seconds: int | None = None  # None: from the platform's timeout
+    limit: Limit | None = None  # graded submissions per student
 
     def grading_seconds(self) -> int:
         """The script's own deadline for the whole grading."""
@@ -75,6 +77,8 @@ class Settings:
 
     def check(self) -> None:
         """Raises ValueError for settings Gradescope cannot run."""
+        if self.limit is not None:
+            self.limit.check()
         if not 1 <= self.platform_minutes <= 40:
             raise ValueError("Gradescope's timeout is 1 to 40 minutes")
         least = 1 if self.task_seconds is not None else MIN_TASK_SECONDS
@@ -98,7 +102,14 @@ def substitute(template: str, settings: Settings) -> str:
               "VISIBILITY": settings.visibility,
               "WORKERS": str(settings.workers),
               "TASK_SECONDS": str(settings.task_limit()),
-              "GRADING_SECONDS": str(settings.grading_seconds())}
+              "GRADING_SECONDS": str(settings.grading_seconds()),
+              "MAX_SUBMISSIONS": str(settings.limit.count
+                                     if settings.limit else 0),
+              "WINDOW_HOURS": (f"{settings.limit.window_hours:g}"
+                               if settings.limit
+                               and settings.limit.window_hours else ""),
+              "LIMIT_PERIOD": (settings.limit.period if settings.limit
+                               else "always")}
     for key, value in values.items():
         template = template.replace(f"@{key}@", value)
     left = re.search(r"@[A-Z_]+@", template)
@@ -141,6 +152,9 @@ def build_zip(out: Path, settings: Settings) -> list[str]:
                  else 0o644)
     pss, rss = MEASURED_MB[min(max(settings.workers, 1), 2)]
     memory = memory_setting_mb(pss, rss)
+    limit = (f"Submission limit: {settings.limit.words()} per student "
+             "(runs that end in an autograder error do not count)."
+             if settings.limit else "No submission limit.")
     return [
         f"wrote {out} (tasks {','.join(map(str, settings.tasks))}, Keras "
         f"{settings.keras_major}, model checks {settings.visibility})",
@@ -154,4 +168,5 @@ def build_zip(out: Path, settings: Settings) -> list[str]:
         f"Per task file: {settings.task_limit()} s; the whole grading "
         f"stops after {settings.grading_seconds()} s with a results.json "
         "in every case.",
+        limit,
     ]
