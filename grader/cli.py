@@ -15,7 +15,6 @@ from grader.options import GRADING_FLAGS, Options, options_from
 from grader.paths import REPO_ROOT
 from grader.pipeline import grade
 from grader.platforms.submission import locate
-from grader.platforms.submission_limit import Limit
 from grader.report import github, gradescope, prairielearn
 from grader.report.gradescope import VISIBILITIES
 from grader.results import Report
@@ -167,7 +166,8 @@ def add_platform(parser: argparse.ArgumentParser, out: str,
 
 def gradescope_main(argv: list[str]) -> int:
     """``python -m grader gradescope --out autograder.zip``."""
-    from grader.platforms.gradescope import Settings, build_zip
+    from grader.platforms.gradescope import (LIMIT_FLAGS, Settings,
+                                             build_zip, limit_from)
 
     parser = command("gradescope",
                      "Builds the autograder zip to upload to Gradescope.")
@@ -184,7 +184,7 @@ def gradescope_main(argv: list[str]) -> int:
     parser.add_argument("--workers", type=int, default=1, metavar="N",
                         help="task files graded in parallel; give the "
                              "autograder as many CPUs (default 1)")
-    add_limit(parser, zip_build=True)
+    add_flags(parser, LIMIT_FLAGS)
     args = parser.parse_args(argv)
     try:
         settings = Settings(tasks=parse_tasks(args.tasks),
@@ -193,7 +193,7 @@ def gradescope_main(argv: list[str]) -> int:
                             workers=max(1, args.workers),
                             platform_minutes=args.platform_timeout,
                             task_seconds=args.timeout,
-                            limit=limit_of(args))
+                            limit=limit_from(vars(args)))
         lines = build_zip(Path(args.out), settings)
     except ValueError as error:
         parser.error(str(error))
@@ -201,32 +201,10 @@ def gradescope_main(argv: list[str]) -> int:
     return 0
 
 
-def add_limit(parser: argparse.ArgumentParser, zip_build: bool) -> None:
-    """The submission limit's options (see
-    :mod:`grader.platforms.submission_limit`)."""
-    parser.add_argument("--max-submissions", type=int, metavar="N",
-                        required=not zip_build,
-                        help="grade at most N submissions per student "
-                             "(runs that end in an autograder error do not "
-                             "count; default: no limit)")
-    parser.add_argument("--window-hours", type=float, metavar="H",
-                        help="count the submissions of the last H hours "
-                             "(default: all of them)")
-    parser.add_argument("--limit-period", default="always",
-                        choices=("always", "before-due-date"),
-                        help="before-due-date: submissions after the "
-                             "assignment's due date are always graded")
-
-
-def limit_of(args: argparse.Namespace) -> Limit | None:
-    """The submission limit the options ask for, or None."""
-    if args.max_submissions is None:
-        if args.window_hours is not None:
-            raise ValueError("--window-hours needs --max-submissions")
-        return None
-    limit = Limit(args.max_submissions, args.window_hours, args.limit_period)
-    limit.check()
-    return limit
+def add_flags(parser: argparse.ArgumentParser, flags: list) -> None:
+    """Adds (flags, argparse settings) pairs to ``parser``."""
+    for names, settings in flags:
+        parser.add_argument(*names, **settings)
 
 
 def submission_limit_main(argv: list[str]) -> int:
@@ -235,6 +213,7 @@ def submission_limit_main(argv: list[str]) -> int:
     codes of ``check``: 0 grade, 10 over the limit (results written), 3
     the metadata could not be read."""
     from grader.platforms import submission_limit as limits
+    from grader.platforms.gradescope import LIMIT_FLAGS, limit_from
 
     parser = command("submission-limit", "Applies a Gradescope submission "
                      "limit (run by the autograder zip's run_autograder).")
@@ -242,10 +221,12 @@ def submission_limit_main(argv: list[str]) -> int:
     parser.add_argument("--metadata", required=True, metavar="PATH")
     parser.add_argument("--results", required=True, metavar="PATH")
     parser.add_argument("--grader-status", type=int, default=0)
-    add_limit(parser, zip_build=False)
+    add_flags(parser, LIMIT_FLAGS)
     args = parser.parse_args(argv)
     try:
-        limit = limit_of(args)
+        limit = limit_from(vars(args))
+        if limit is None:
+            raise ValueError("--max-submissions is needed")
     except ValueError as error:
         parser.error(str(error))
     try:
@@ -329,6 +310,8 @@ def batch_main(argv: list[str]) -> int:
     parser.add_argument("--resume", action="store_true",
                         help="keep the rows of folders already graded with "
                              "the same files and grader; grade the rest")
+    from grader.batch.term import TERM_FLAGS, term_from
+    add_flags(parser, TERM_FLAGS)
     add_common(parser)
     args, options, root = parse(parser, argv, "submissions")
     if args.scheduler:
@@ -337,9 +320,13 @@ def batch_main(argv: list[str]) -> int:
             parse_scheduler(args.scheduler)
         except ValueError as error:
             parser.error(str(error))
+    try:
+        term = term_from(vars(args))
+    except ValueError as error:
+        parser.error(str(error))
     from grader.batch import run_batch
     return run_batch(root, Path(args.out), options, args.scheduler,
-                     args.resume)
+                     args.resume, term=term)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from grader.batch.jobs import JobSpec, pack
 from grader.batch.progress import Progress
@@ -23,6 +23,9 @@ from grader.batch.table import Table, columns, row_of
 from grader.run.isolation import detect, hide_from_workers
 from grader.run.reference import ReferenceUnavailable
 from grader.options import Options
+
+if TYPE_CHECKING:
+    from grader.batch.term import Term
 
 
 def reports_dir_of(out: Path) -> Path:
@@ -52,9 +55,10 @@ def save_record(record: dict[str, Any], reports_dir: Path) -> Path:
 
 def run_batch(root: Path, out: Path, options: Options,
               scheduler: str | None = None, resume: bool = False,
-              stream: TextIO | None = None) -> int:
+              stream: TextIO | None = None, term: Term | None = None) -> int:
     """Grades every folder in ``root``; writes ``out``, the reports and
-    the class page. Returns the exit code: 0, or 3 when the grader itself
+    the class page, and what ``term`` (a :class:`grader.batch.term.Term`)
+    asks for. Returns the exit code: 0, or 3 when the grader itself
     failed (the reference could not be measured, or some row has status
     ``error``)."""
     from grader.report.class_page import write_class_page
@@ -108,7 +112,12 @@ def run_batch(root: Path, out: Path, options: Options,
     finally:
         progress.close()
         table.finish()
+    sections = []
+    if term is not None:
+        from grader.batch.term import write_term_outputs
+        sections = write_term_outputs(term, out, records, spec.tasks,
+                                      reports_dir.name, stream)
     page = write_class_page(out.with_suffix(".html"), records, reports_dir,
-                            list(spec.tasks))
+                            list(spec.tasks), sections)
     print(f"grades written to {out}; class page {page}", file=stream)
     return 3 if any(r["status"] == "error" for r in records.values()) else 0

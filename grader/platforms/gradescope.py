@@ -18,9 +18,10 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Mapping
 
 from grader.paths import REPO_ROOT
-from grader.platforms.submission_limit import Limit
+from grader.platforms.submission_limit import PERIODS, Limit
 from grader.tasks import TASKS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -39,6 +40,37 @@ MIN_TASK_SECONDS = 30
 MEASURED_MB = {1: (890, 1154), 2: (1033, 1564)}
 MEMORY_STEP_MB = 512
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed: the same settings, the same zip
+
+
+# The submission limit's options (zip and run_autograder):
+# (flags, argparse settings), read by :func:`limit_from`.
+LIMIT_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (("--max-submissions",), dict(
+        type=int, metavar="N",
+        help="grade at most N submissions per student (runs that end in "
+             "an autograder error do not count; default: no limit)")),
+    (("--window-hours",), dict(
+        type=float, metavar="H",
+        help="count the graded submissions of the last H hours (default: "
+             "all of them)")),
+    (("--limit-period",), dict(
+        choices=PERIODS, default="always",
+        help="before-due-date: the limit is lifted after the "
+             "assignment's due date (default: always)")),
+]
+
+
+def limit_from(values: Mapping[str, Any]) -> Limit | None:
+    """The limit that parsed :data:`LIMIT_FLAGS` ask for, or None;
+    ValueError for one that cannot be applied."""
+    if values["max_submissions"] is None:
+        if values["window_hours"] is not None:
+            raise ValueError("--window-hours needs --max-submissions")
+        return None
+    limit = Limit(values["max_submissions"], values["window_hours"],
+                  values["limit_period"])
+    limit.check()
+    return limit
 
 
 def memory_setting_mb(pss_mb: float, rss_mb: float) -> int:
