@@ -184,7 +184,7 @@ def build_zip(out: Path, settings: Settings) -> list[str]:
                  else 0o644)
     pss, rss = MEASURED_MB[min(max(settings.workers, 1), 2)]
     memory = memory_setting_mb(pss, rss)
-    limit = (f"Submission limit: {settings.limit.words()} per student "
+    limit = (f"Submission limit per student: {settings.limit.words()} "
              "(runs that end in an autograder error do not count)."
              if settings.limit else "No submission limit.")
     return [

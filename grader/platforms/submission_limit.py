@@ -114,15 +114,21 @@ def failed(results: Any) -> bool:
     return isinstance(extra, dict) and bool(extra.get("autograder_error"))
 
 
+def earlier(metadata: dict[str, Any]) -> list[dict[str, Any]]:
+    """The previous submissions made before this one, oldest first."""
+    now = parse_time(metadata["created_at"])
+    entries = [e for e in metadata.get("previous_submissions") or []
+               if isinstance(e, dict) and e.get("submission_time")]
+    return sorted((e for e in entries
+                   if parse_time(e["submission_time"]) < now),
+                  key=lambda e: parse_time(e["submission_time"]))
+
+
 def graded_runs(metadata: dict[str, Any]) -> list[datetime]:
     """The times of the previous submissions that were graded (before this
     one's ``created_at``), oldest first."""
     now = parse_time(metadata["created_at"])
-    previous = sorted((entry for entry in
-                       metadata.get("previous_submissions") or []
-                       if isinstance(entry, dict)
-                       and entry.get("submission_time")),
-                      key=lambda e: parse_time(e["submission_time"]))
+    previous = earlier(metadata)
     if not previous:
         return []
     latest = previous[-1]
@@ -194,10 +200,8 @@ def refused(metadata: dict[str, Any], limit: Limit,
     """The results.json of a submission over the limit: the last graded
     submission's results, with a message on top."""
     now = parse_time(metadata["created_at"])
-    previous = sorted((e for e in metadata.get("previous_submissions") or []
-                       if isinstance(e, dict) and e.get("submission_time")),
-                      key=lambda e: parse_time(e["submission_time"]))
-    last = decision.used[-1] if decision.used else decision.history[-1]
+    previous = earlier(metadata)
+    last = decision.history[-1]  # the latest graded run (in the window)
     message = (
         f"Submission limit reached: {limit.words()}. You have used "
         f"{len(decision.used)} (submitted {_times(decision.used)}), so this "
@@ -211,21 +215,22 @@ def refused(metadata: dict[str, Any], limit: Limit,
         or ours(base).get("counted") is False and "output" in ours(base))
     if usable:
         results = copy.deepcopy(base)
-        earlier = ours(base).get("output", results.get("output", ""))
+        shown_before = ours(base).get("output", results.get("output", ""))
         message += (f"\nBelow: the score and feedback of your last graded "
                     f"submission ({shown(last)}).")
     else:
         score = next((e.get("score") for e in reversed(previous)
                       if parse_time(e["submission_time"]) == last), None)
         results = {"score": float(score or 0.0), "tests": []}
-        earlier = ""
+        shown_before = ""
         message += (f"\nYour last graded submission ({shown(last)}) keeps "
                     "its score; its feedback is shown on that submission.")
-    results["output"] = message + ("\n\n" + earlier if earlier else "")
+    results["output"] = message + ("\n\n" + shown_before if shown_before
+                                   else "")
     extra = results.get("extra_data")
     results["extra_data"] = dict(extra) if isinstance(extra, dict) else {}
     entry = entry_of(decision, limit, False, now)
-    entry["output"] = earlier  # the next refusal shows it, not this one
+    entry["output"] = shown_before  # the next refusal shows it, not this
     results["extra_data"][KEY] = entry
     return results
 
