@@ -7,7 +7,9 @@ jobs, :mod:`grader.batch.table` writes the CSV as rows complete,
 :mod:`grader.batch.progress` shows progress and :mod:`grader.batch.resume`
 finds what an interrupted batch already did. Each student's report is
 written beside the CSV (text, Gradescope JSON and the status dict), and
-the class page :mod:`grader.report.class_page` last.
+the class page :mod:`grader.report.class_page` last; before it,
+:mod:`grader.batch.term` writes the regrade report (``--compare``) and the
+Canvas import file (``--canvas``).
 """
 from __future__ import annotations
 

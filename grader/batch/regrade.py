@@ -46,6 +46,12 @@ def load_old(path: Path) -> Snapshot:
     if rows and not {"student", "total", "status"} <= set(rows[0]):
         raise ValueError(f"{path} is not a CSV written by batch (no "
                          "student, total and status columns)")
+    for row in rows:
+        try:
+            float(row["total"] or 0)
+        except ValueError:
+            raise ValueError(f"{path}: the total of {row['student']} is not "
+                             f"a number ({row['total']!r})") from None
     reports = reports_dir_of(path)
     return Snapshot(path, {r["student"]: r for r in rows},
                     {r["student"]: load_record(reports, r["student"])
