@@ -146,7 +146,8 @@ def add_platform(parser: argparse.ArgumentParser, out: str,
 
 def gradescope_main(argv: list[str]) -> int:
     """``python -m grader gradescope --out autograder.zip``."""
-    from grader.platforms.gradescope import Settings, build_zip
+    from grader.platforms.gradescope import (LIMIT_FLAGS, Settings,
+                                             build_zip, limit_from)
 
     parser = command("gradescope",
                      "Builds the autograder zip to upload to Gradescope. "
@@ -163,17 +164,60 @@ def gradescope_main(argv: list[str]) -> int:
                         metavar="MIN",
                         help="the assignment's autograder timeout on "
                              "Gradescope (default 10, at most 40)")
+    add_flags(parser, LIMIT_FLAGS)
     args = parser.parse_args(argv)
     try:
         settings = Settings(options=options_from(vars(args)),
                             visibility=args.visibility,
                             platform_minutes=args.platform_timeout,
-                            fixed_seconds=args.timeout is not None)
+                            fixed_seconds=args.timeout is not None,
+                            limit=limit_from(vars(args)))
         lines = build_zip(Path(args.out), settings)
     except ValueError as error:
         parser.error(str(error))
     print("\n".join(lines))
     return 0
+
+
+def add_flags(parser: argparse.ArgumentParser, flags: list) -> None:
+    """Adds (flags, argparse settings) pairs to ``parser``."""
+    for names, settings in flags:
+        parser.add_argument(*names, **settings)
+
+
+def submission_limit_main(argv: list[str]) -> int:
+    """``python -m grader submission-limit check|record``: what the
+    Gradescope zip's run_autograder runs before and after grading. Exit
+    codes of ``check``: 0 grade, 10 over the limit (results written), 3
+    the metadata could not be read."""
+    from grader.platforms import submission_limit as limits
+    from grader.platforms.gradescope import LIMIT_FLAGS, limit_from
+
+    parser = command("submission-limit", "Applies a Gradescope submission "
+                     "limit (run by the autograder zip's run_autograder).")
+    parser.add_argument("step", choices=("check", "record"))
+    parser.add_argument("--metadata", required=True, metavar="PATH")
+    parser.add_argument("--results", required=True, metavar="PATH")
+    parser.add_argument("--grader-status", type=int, default=0)
+    add_flags(parser, LIMIT_FLAGS)
+    args = parser.parse_args(argv)
+    try:
+        limit = limit_from(vars(args))
+        if limit is None:
+            raise ValueError("--max-submissions is needed")
+    except ValueError as error:
+        parser.error(str(error))
+    try:
+        if args.step == "record":
+            limits.record_file(Path(args.metadata), Path(args.results),
+                               limit, args.grader_status)
+            return 0
+        graded = limits.check_file(Path(args.metadata), Path(args.results),
+                                   limit)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        print(f"submission limit: {error}", file=sys.stderr)
+        return 3
+    return 0 if graded else 10
 
 
 def classroom_main(argv: list[str]) -> int:
@@ -245,6 +289,8 @@ def batch_main(argv: list[str]) -> int:
     parser.add_argument("--resume", action="store_true",
                         help="keep the rows of folders already graded with "
                              "the same files and grader; grade the rest")
+    from grader.batch.term import TERM_FLAGS, term_from
+    add_flags(parser, TERM_FLAGS)
     add_common(parser)
     args, options, root = parse(parser, argv, "submissions")
     if args.scheduler:
@@ -253,10 +299,14 @@ def batch_main(argv: list[str]) -> int:
             parse_scheduler(args.scheduler)
         except ValueError as error:
             parser.error(str(error))
+    try:
+        term = term_from(vars(args))
+    except ValueError as error:
+        parser.error(str(error))
     from grader.batch import run_batch
     try:
         return run_batch(root, Path(args.out), options, args.scheduler,
-                         args.resume)
+                         args.resume, term=term)
     except Exception as error:  # the grader's side: never a student's row
         return grader_failed(error)
 
@@ -291,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
             return classroom_main(argv[1:])
         if argv and argv[0] == "doctor":
             return doctor_main(argv[1:])
+        if argv and argv[0] == "submission-limit":
+            return submission_limit_main(argv[1:])
         return grade_main(argv)
     except SystemExit as exit_:  # argparse: usage errors exit with 2
         return int(exit_.code or 0)

@@ -7,14 +7,16 @@ jobs, :mod:`grader.batch.table` writes the CSV as rows complete,
 :mod:`grader.batch.progress` shows progress and :mod:`grader.batch.resume`
 finds what an interrupted batch already did. Each student's report is
 written beside the CSV (text, Gradescope JSON and the status dict), and
-the class page :mod:`grader.report.class_page` last.
+the class page :mod:`grader.report.class_page` last; before it,
+:mod:`grader.batch.term` writes the regrade report (``--compare``) and the
+Canvas import file (``--canvas``).
 """
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from grader.batch.jobs import pack
 from grader.batch.progress import Progress
@@ -24,6 +26,9 @@ from grader.batch.version import grader_version
 from grader.failures import GraderFailure
 from grader.options import Options
 from grader.run.isolation import detect, hide_from_workers
+
+if TYPE_CHECKING:
+    from grader.batch.term import Term
 
 
 def reports_dir_of(out: Path) -> Path:
@@ -53,12 +58,13 @@ def save_record(record: dict[str, Any], reports_dir: Path) -> Path:
 
 def run_batch(root: Path, out: Path, options: Options,
               scheduler: str | None = None, resume: bool = False,
-              stream: TextIO | None = None) -> int:
+              stream: TextIO | None = None, term: Term | None = None) -> int:
     """Grades every folder in ``root``; writes ``out``, the reports and
-    the class page. Every folder is graded with ``options``, the whole
-    object, on whichever machine grades it. Returns the exit code: 0, or 3
-    when the grader itself failed (the reference could not be measured,
-    or some row has status ``error``)."""
+    the class page, and what ``term`` (a :class:`grader.batch.term.Term`)
+    asks for. Every folder is graded with ``options``, the whole object, on
+    whichever machine grades it. Returns the exit code: 0, or 3 when the
+    grader itself failed (the reference could not be measured, or some
+    row has status ``error``)."""
     from grader.report.class_page import write_class_page
 
     stream = stream or sys.stdout
@@ -110,7 +116,13 @@ def run_batch(root: Path, out: Path, options: Options,
     finally:
         progress.close()
         table.finish()
+    sections = []
+    if term is not None:
+        from grader.batch.term import write_term_outputs
+        sections = write_term_outputs(term, out, records,
+                                      list(options.tasks), reports_dir.name,
+                                      stream)
     page = write_class_page(out.with_suffix(".html"), records, reports_dir,
-                            list(options.tasks))
+                            list(options.tasks), sections)
     print(f"grades written to {out}; class page {page}", file=stream)
     return 3 if any(r["status"] == "error" for r in records.values()) else 0

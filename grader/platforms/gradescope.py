@@ -19,9 +19,11 @@ import shlex
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Mapping
 
 from grader.options import Options, grading_argv
 from grader.paths import REPO_ROOT
+from grader.platforms.submission_limit import PERIODS, Limit
 from grader.tasks import TASKS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -40,6 +42,37 @@ MIN_TASK_SECONDS = 30
 MEASURED_MB = {1: (890, 1154), 2: (1033, 1564)}
 MEMORY_STEP_MB = 512
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed: the same settings, the same zip
+
+
+# The submission limit's options (zip and run_autograder):
+# (flags, argparse settings), read by :func:`limit_from`.
+LIMIT_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (("--max-submissions",), dict(
+        type=int, metavar="N",
+        help="grade at most N submissions per student (runs that end in "
+             "an autograder error do not count; default: no limit)")),
+    (("--window-hours",), dict(
+        type=float, metavar="H",
+        help="count the graded submissions of the last H hours (default: "
+             "all of them)")),
+    (("--limit-period",), dict(
+        choices=PERIODS, default="always",
+        help="before-due-date: the limit is lifted after the "
+             "assignment's due date (default: always)")),
+]
+
+
+def limit_from(values: Mapping[str, Any]) -> Limit | None:
+    """The limit that parsed :data:`LIMIT_FLAGS` ask for, or None;
+    ValueError for one that cannot be applied."""
+    if values["max_submissions"] is None:
+        if values["window_hours"] is not None:
+            raise ValueError("--window-hours needs --max-submissions")
+        return None
+    limit = Limit(values["max_submissions"], values["window_hours"],
+                  values["limit_period"])
+    limit.check()
+    return limit
 
 
 def memory_setting_mb(pss_mb: float, rss_mb: float) -> int:
@@ -62,6 +95,7 @@ class Settings:
     # True: ``options.limits.seconds`` is the limit per task file (it was
     # given); False: the most that fits the platform's timeout.
     fixed_seconds: bool = False
+    limit: Limit | None = None  # graded submissions per student
 
     def jobs_per_task(self) -> int:
         """Worker runs a task may need: the student's and the reference's
@@ -95,6 +129,8 @@ class Settings:
 
     def check(self) -> None:
         """Raises ValueError for settings Gradescope cannot run."""
+        if self.limit is not None:
+            self.limit.check()
         if not 1 <= self.platform_minutes <= 40:
             raise ValueError("Gradescope's timeout is 1 to 40 minutes")
         least = 1 if self.fixed_seconds else MIN_TASK_SECONDS
@@ -120,7 +156,14 @@ def substitute(template: str, settings: Settings) -> str:
               "VISIBILITY": settings.visibility,
               "GRADING_ARGS": shlex.join(grading_argv(options)),
               "TASK_SECONDS": f"{settings.task_limit():g}",
-              "GRADING_SECONDS": str(settings.grading_seconds())}
+              "GRADING_SECONDS": str(settings.grading_seconds()),
+              "MAX_SUBMISSIONS": str(settings.limit.count
+                                     if settings.limit else 0),
+              "WINDOW_HOURS": (f"{settings.limit.window_hours:g}"
+                               if settings.limit
+                               and settings.limit.window_hours else ""),
+              "LIMIT_PERIOD": (settings.limit.period if settings.limit
+                               else "always")}
     for key, value in values.items():
         template = template.replace(f"@{key}@", value)
     left = re.search(r"@[A-Z_]+@", template)
@@ -167,6 +210,9 @@ def build_zip(out: Path, settings: Settings) -> list[str]:
     memory = memory_setting_mb(pss, rss)
     keras = ("2 and 3 (the better score per task)"
              if options.other_keras == "best" else str(options.keras_major))
+    limit = (f"Submission limit per student: {settings.limit.words()} "
+             "(runs that end in an autograder error do not count)."
+             if settings.limit else "No submission limit.")
     return [
         f"wrote {out} (tasks {','.join(map(str, options.tasks))}, Keras "
         f"{keras}, model checks {settings.visibility})",
@@ -180,4 +226,5 @@ def build_zip(out: Path, settings: Settings) -> list[str]:
         f"Per task file: {settings.task_limit():g} s; the whole grading "
         f"stops after {settings.grading_seconds()} s with a results.json "
         "in every case.",
+        limit,
     ]

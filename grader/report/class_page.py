@@ -96,8 +96,10 @@ def check_label(result: dict[str, Any]) -> str:
 
 
 def write_class_page(path: Path, records: dict[str, dict[str, Any]],
-                     reports_dir: Path, tasks: list[int]) -> Path:
-    """Writes the class page to ``path`` and returns it."""
+                     reports_dir: Path, tasks: list[int],
+                     sections: list[str] | None = None) -> Path:
+    """Writes the class page to ``path`` and returns it; ``sections``
+    (HTML) go under the heading (:mod:`grader.report.term_sections`)."""
     reports = reports_dir.name
     names = sorted(records)
     graded = [n for n in names if records[n].get("results")]
@@ -105,7 +107,7 @@ def write_class_page(path: Path, records: dict[str, dict[str, Any]],
     parts = [f"<h1>Class report: {len(names)} students</h1>",
              "<p>" + ", ".join(f"{count} {html.escape(status)}"
                                for status, count in sorted(statuses.items()))
-             + "</p>"]
+             + "</p>"] + list(sections or [])
 
     # Score distributions.
     figures = []
