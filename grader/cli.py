@@ -1,10 +1,9 @@
 """The command line, and the only module that parses arguments:
 ``python -m grader [DIR]``, ``batch``, ``compare``, ``gradescope`` and
-``classroom``. Every command grades through :func:`grader.pipeline.grade`."""
+``classroom50``. Every command grades through :func:`grader.pipeline.grade`."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 import traceback
@@ -15,7 +14,7 @@ from grader.options import GRADING_FLAGS, Options, options_from
 from grader.paths import REPO_ROOT
 from grader.pipeline import grade
 from grader.platforms.submission import locate
-from grader.report import github, gradescope, prairielearn
+from grader.report import gradescope, prairielearn
 from grader.report.gradescope import VISIBILITIES
 from grader.results import Report
 from grader.run.isolation import SandboxUnavailable, detect
@@ -44,30 +43,23 @@ def parse(parser: argparse.ArgumentParser, argv: list[str],
     return args, options, folder
 
 
-FORMATS = ("gradescope", "prairielearn", "github")
+FORMATS = ("gradescope", "prairielearn")
 
 
 def write_outputs(args: argparse.Namespace, report: Report | None,
                   notes: list[str], images: list[dict[str, str]],
                   error: str | None = None) -> None:
-    """Writes what ``--json`` (in ``--format``) and ``--github-output``
-    ask for: the report, or, with ``error``, a message for the student."""
+    """Writes what ``--json`` (in ``--format``) asks for: the report, or,
+    with ``error``, a message for the student."""
     if args.json:
         path = Path(args.json)
         if args.format == "prairielearn":
             data = (prairielearn.failure(error) if error else
                     prairielearn.results(report, images, notes))
-        elif args.format == "github":
-            data = (github.failure(error) if error else
-                    github.results(report))
         else:
             data = (gradescope.failure(error) if error else
                     gradescope.results(report, args.visibility, notes))
         gradescope.write(data, path)
-    if args.github_output is not None:
-        target = args.github_output or os.environ.get("GITHUB_OUTPUT")
-        github.append_output(github.failure(error) if error
-                             else github.results(report), Path(target))
 
 
 def grader_failed(error: Exception) -> int:
@@ -88,7 +80,7 @@ def grade_main(argv: list[str]) -> int:
         epilog="Also: python -m grader batch SUBMISSIONS_DIR --out "
                "grades.csv [--scheduler ...] [--resume], python -m grader "
                "compare DIR [--out FOLDER], python -m grader gradescope --out "
-               "autograder.zip, and python -m grader classroom --out DIR")
+               "autograder.zip, and python -m grader classroom50 --out DIR")
     parser.add_argument("submission", nargs="?", default=str(REPO_ROOT),
                         help="folder with the task files")
     add_common(parser)
@@ -97,17 +89,11 @@ def grade_main(argv: list[str]) -> int:
     parser.add_argument("--format", choices=FORMATS, default="gradescope",
                         help="what --json writes: Gradescope's "
                              "results.json (default), PrairieLearn's "
-                             "results.json (with reconstruction images), "
-                             "or GitHub Classroom's runner result")
+                             "results.json (with reconstruction images)")
     parser.add_argument("--visibility", default="visible",
                         choices=VISIBILITIES,
                         help="Gradescope visibility of the model checks "
                              "(the file rules stay visible)")
-    parser.add_argument("--github-output", nargs="?", const="",
-                        metavar="PATH",
-                        help="append GitHub Classroom's result=<base64> "
-                             "line to PATH (default: the file named by "
-                             "$GITHUB_OUTPUT)")
     parser.add_argument("--search-subfolders", action="store_true",
                         help="if the task files are not at the folder's "
                              "top level, grade the subfolder holding "
@@ -115,8 +101,6 @@ def grade_main(argv: list[str]) -> int:
     parser.add_argument("--junitxml", metavar="PATH",
                         help="write a JUnit XML report here")
     args, options, folder = parse(parser, argv, "submission")
-    if args.github_output == "" and not os.environ.get("GITHUB_OUTPUT"):
-        parser.error("--github-output needs a PATH or $GITHUB_OUTPUT")
     notes: list[str] = []
     if args.search_subfolders:
         folder, notes = locate(folder, options.tasks)
@@ -198,29 +182,32 @@ def gradescope_main(argv: list[str]) -> int:
     return 0
 
 
-def classroom_main(argv: list[str]) -> int:
-    """``python -m grader classroom --out DIR``."""
-    from grader.platforms.classroom import Settings, write_workflow
+def classroom50_main(argv: list[str]) -> int:
+    """``python -m grader classroom50 --out DIR``."""
+    from grader.platforms.classroom50 import Settings, write_bundle
 
-    parser = command("classroom",
-                     "Writes DIR/.github/workflows/classroom.yml for a "
-                     "GitHub Classroom assignment's template repository.")
-    add_platform(parser, "DIR", 300, "300 s")
-    parser.add_argument("--grader-repo", required=True, metavar="OWNER/NAME",
-                        help="the GitHub repository holding this grader "
-                             "(a private one needs a GRADER_TOKEN secret)")
-    parser.add_argument("--grader-ref", default="main", metavar="REF",
-                        help="branch, tag or commit of the grader to use")
+    parser = command("classroom50",
+                     "Writes the Classroom 50 autograder folder DIR (commit "
+                     "it as CLASSROOM/autograders/ASSIGNMENT/ of the "
+                     "classroom50 repository).")
+    add_platform(parser, "DIR", None, "what fits the 15-minute grade job")
+    parser.add_argument("--visibility", default="visible",
+                        choices=VISIBILITIES,
+                        help="when students see the model checks in the "
+                             "Release text (the file rules are always "
+                             "shown)")
+    parser.add_argument("--workers", type=int, default=2, metavar="N",
+                        help="task files graded in parallel (default 2, "
+                             "the CPUs of a GitHub-hosted runner)")
     args = parser.parse_args(argv)
     try:
-        path = write_workflow(Path(args.out), Settings(
-            grader_repo=args.grader_repo, grader_ref=args.grader_ref,
+        lines = write_bundle(Path(args.out), Settings(
             tasks=parse_tasks(args.tasks), keras_major=int(args.keras),
+            visibility=args.visibility, workers=args.workers,
             task_seconds=args.timeout))
     except ValueError as error:
         parser.error(str(error))
-    print(f"wrote {path}: commit it to the assignment's template "
-          "repository (the workflow must stay named Autograding Tests)")
+    print("\n".join(lines))
     return 0
 
 
@@ -289,8 +276,8 @@ def main(argv: list[str] | None = None) -> int:
             return compare_main(argv[1:])
         if argv and argv[0] == "gradescope":
             return gradescope_main(argv[1:])
-        if argv and argv[0] == "classroom":
-            return classroom_main(argv[1:])
+        if argv and argv[0] == "classroom50":
+            return classroom50_main(argv[1:])
         return grade_main(argv)
     except SystemExit as exit_:  # argparse: usage errors exit with 2
         return int(exit_.code or 0)

@@ -1,0 +1,188 @@
+"""``python -m grader classroom50 --out DIR``: the Classroom 50 autograder.
+
+``DIR`` is what the teacher commits as ``CLASSROOM/autograders/SLUG/`` of
+the classroom's ``classroom50`` repository: ``autograder.py`` (from
+``templates/``, the settings written in), ``requirements.txt``, the
+reference task files and the ``grader`` package (the files of the
+Gradescope zip), ``runtime.json`` (the assignment's runtime block: Python
+3.11 and bubblewrap) and a ``README.md`` for the teacher.
+
+Facts from foundation50/classroom50 (``autograde-runner.yaml``,
+``runner.py``, wiki "Advanced Autograding"): the grade job stops after 15
+minutes, runtime setup and publishing included; the runner fetches the
+folder as one ``.tar.gz`` of at most 10 MB from the organization's Pages
+site and runs ``python3 autograder.py`` with that runtime's Python; the
+runtime block has no pip field, so ``autograder.py`` installs the
+requirements itself.
+"""
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+import tarfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.options import Limits
+from grader.platforms.gradescope import TEMPLATES, project_files
+from grader.report.gradescope import VISIBILITIES
+from grader.tasks import TASKS
+
+TEMPLATE = TEMPLATES / "classroom50_autograder.py"
+PYTHON = "3.11"
+RUNTIME = {"python": PYTHON, "apt": ["bubblewrap"]}
+JOB_SECONDS = 15 * 60  # autograde-runner.yaml: grade, timeout-minutes: 15
+# Before autograder.py starts: checkout, setup-python, apt-get install
+# bubblewrap, fetching runner.py and the bundle. After it: the commit
+# status and the Release.
+BEFORE_SECONDS, AFTER_SECONDS = 150, 60
+INSTALL_SECONDS = 240  # pip install of TensorFlow and the rest, at most
+START_SECONDS = 60  # TensorFlow's import, the fork server, the report
+MAX_BUNDLE_BYTES = 10 * 1024 * 1024  # runner.py's MAX_FETCH_BYTES
+
+
+@dataclass
+class Settings:
+    """What the autograder grades and how long it may take."""
+
+    tasks: list[int] = field(default_factory=lambda: sorted(TASKS))
+    keras_major: int = 3
+    visibility: str = "visible"
+    workers: int = 2  # a GitHub-hosted runner of a private repository: 2
+    task_seconds: int | None = None  # None: what fits the job's limit
+
+    def budget_seconds(self) -> int:
+        """How long autograder.py may take, install and grading."""
+        return JOB_SECONDS - BEFORE_SECONDS - AFTER_SECONDS
+
+    def rounds(self) -> int:
+        """Task files in a row on ``workers`` workers, worst case: the
+        student's and the reference's, under both Keras versions (the
+        other one grades tasks that Keras itself failed)."""
+        return 2 * math.ceil(2 * len(self.tasks) / max(1, self.workers))
+
+    def task_limit(self) -> int:
+        """Seconds per task file: every one may run to its limit and the
+        grading still ends inside the budget after the install."""
+        if self.task_seconds is not None:
+            return self.task_seconds
+        left = self.budget_seconds() - INSTALL_SECONDS - START_SECONDS
+        return min(int(Limits().seconds), left // self.rounds())
+
+    def check(self) -> None:
+        """Raises ValueError for settings the job's limit cannot hold."""
+        if self.visibility not in VISIBILITIES:
+            raise ValueError(f"unknown visibility {self.visibility!r}")
+        if self.workers < 1:
+            raise ValueError("--workers must be at least 1")
+        worst = (INSTALL_SECONDS + START_SECONDS
+                 + self.rounds() * self.task_limit())
+        if self.task_limit() < 1 or worst > self.budget_seconds():
+            raise ValueError(
+                f"{self.task_limit()} s per task file can take {worst} s "
+                f"with the install, more than the {self.budget_seconds()} s"
+                " the 15-minute grade job leaves: lower --timeout or grade "
+                "fewer tasks")
+
+
+def autograder_text(settings: Settings) -> str:
+    """autograder.py with the settings written in."""
+    values = {"TASKS": ",".join(str(n) for n in settings.tasks),
+              "KERAS": str(settings.keras_major),
+              "VISIBILITY": settings.visibility,
+              "WORKERS": str(settings.workers),
+              "TASK_SECONDS": str(settings.task_limit()),
+              "BUDGET_SECONDS": str(settings.budget_seconds()),
+              "INSTALL_SECONDS": str(INSTALL_SECONDS),
+              "PYTHON": PYTHON}
+    text = TEMPLATE.read_text()
+    for key, value in values.items():
+        text = text.replace(f"@{key}@", value)
+    left = re.search(r"\"@[A-Z_]+@\"", text)
+    if left:
+        raise ValueError(f"no value for {left.group()} in the template")
+    return text
+
+
+def teacher_readme(settings: Settings) -> str:
+    """README.md of the folder: where it goes and what to set."""
+    tasks = ",".join(str(n) for n in settings.tasks)
+    return f"""# Autoencoders autograder for Classroom 50
+
+Written by `python -m grader classroom50` (tasks {tasks}, Keras
+{settings.keras_major}, model checks {settings.visibility}).
+
+1. Commit this folder as `CLASSROOM/autograders/ASSIGNMENT/` of your
+   `classroom50` repository (`ASSIGNMENT` is the assignment's slug) and wait
+   for the Publish Pages workflow.
+2. Give the assignment this folder's runtime: `gh teacher assignment add
+   ORG CLASSROOM ASSIGNMENT ... --runtime runtime.json` (or, in the web
+   form, Advanced settings: `{json.dumps(RUNTIME)}`). The default runtime
+   is Python 3.14, on which the pinned TensorFlow does not install.
+3. Submit a solution as a test student: the Release shows the score and,
+   per task file, what lost points.
+
+Each grading installs the pinned requirements (`requirements.txt`, about
+1-2 minutes), then grades in bubblewrap, {settings.task_limit()} s at most
+per task file, {settings.budget_seconds()} s at most in all (the grade
+job stops after 15 minutes). A grader that cannot grade exits non-zero
+with the cause in the job log: the submission shows an error, not a score.
+
+Publishing serves this folder from your organization's Pages site: the
+reference solutions in it can be downloaded by anyone who finds the URL,
+and `result.json` on a student's Release lists every check, shown or
+not. The visibility setting decides what the Release text, the commit
+status and the job log show.
+
+Try it on a checkout of a submission (Python {PYTHON}, requirements
+installed or installable):
+
+```
+cd SUBMISSION_CHECKOUT
+CLASSROOM=c ASSIGNMENT=a SUBMISSION_TAG=submit/try OWNER=me \\
+  COMMIT_URL=https://example.invalid/c RELEASE_URL=https://example.invalid/r \\
+  GITHUB_OUTPUT=$PWD/out.txt python3 PATH/TO/THIS/FOLDER/autograder.py
+cat result.json release-body.md out.txt
+```
+"""
+
+
+def write_bundle(out: Path, settings: Settings) -> list[str]:
+    """Writes the folder ``out``; returns what to tell the teacher."""
+    settings.check()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "autograder.py").write_text(autograder_text(settings))
+    (out / "autograder.py").chmod(0o755)
+    for path, name in project_files():
+        target = out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    (out / "runtime.json").write_text(json.dumps(RUNTIME, indent=2) + "\n")
+    (out / "README.md").write_text(teacher_readme(settings))
+    size = bundle_bytes(out)
+    if size > MAX_BUNDLE_BYTES:
+        raise ValueError(f"{out} packs to {size} bytes, more than the "
+                         f"{MAX_BUNDLE_BYTES} the runner fetches")
+    return [
+        f"wrote {out} (tasks {','.join(map(str, settings.tasks))}, Keras "
+        f"{settings.keras_major}, model checks {settings.visibility}; "
+        f"{size / 1e6:.1f} MB packed)",
+        "Commit it as CLASSROOM/autograders/ASSIGNMENT/ of the classroom50 "
+        "repository.",
+        f"Runtime: gh teacher assignment add ... --runtime {out}/runtime."
+        f"json (Python {PYTHON}, apt bubblewrap).",
+        f"Per task file: {settings.task_limit()} s; the autograder stops "
+        f"after {settings.budget_seconds()} s, install included, with an "
+        "error, never a partial score.",
+    ]
+
+
+def bundle_bytes(folder: Path) -> int:
+    """The size of ``folder`` packed as the Publish Pages workflow packs
+    it (``tar -czf``)."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        archive.add(folder, arcname=folder.name)
+    return buffer.tell()
