@@ -184,7 +184,7 @@ def gradescope_main(argv: list[str]) -> int:
 
 def classroom50_main(argv: list[str]) -> int:
     """``python -m grader classroom50 --out DIR``."""
-    from grader.platforms.classroom50 import Settings, write_bundle
+    from grader.platforms import classroom50
 
     parser = command("classroom50",
                      "Writes the Classroom 50 autograder folder DIR (commit "
@@ -192,7 +192,7 @@ def classroom50_main(argv: list[str]) -> int:
                      "classroom50 repository).")
     add_platform(parser, "DIR", None, "what fits the 15-minute grade job")
     parser.add_argument("--visibility", default="visible",
-                        choices=VISIBILITIES,
+                        choices=classroom50.VISIBILITIES,
                         help="when students see the model checks in the "
                              "Release text (the file rules are always "
                              "shown)")
@@ -201,10 +201,11 @@ def classroom50_main(argv: list[str]) -> int:
                              "the CPUs of a GitHub-hosted runner)")
     args = parser.parse_args(argv)
     try:
-        lines = write_bundle(Path(args.out), Settings(
+        settings = classroom50.Settings(
             tasks=parse_tasks(args.tasks), keras_major=int(args.keras),
             visibility=args.visibility, workers=args.workers,
-            task_seconds=args.timeout))
+            task_seconds=args.timeout)
+        lines = classroom50.write_bundle(Path(args.out), settings)
     except ValueError as error:
         parser.error(str(error))
     print("\n".join(lines))

@@ -5,6 +5,7 @@ text and the ``$GITHUB_OUTPUT`` lines against the contract of
 foundation50/classroom50 (runner.py, wiki "Advanced Autograding")."""
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -376,3 +377,48 @@ def test_fractional_points_are_refused():
     with pytest.raises(ValueError):
         classroom50.whole(0.5, "Task 0: x")
     assert classroom50.whole(3.0, "Task 0: x") == 3
+
+
+# ------------------------------------------------------------ its steps
+
+def load_autograder(bundle: Path):
+    """The generated autograder.py as a module (nothing runs on import)."""
+    spec = importlib.util.spec_from_file_location("c50_autograder",
+                                                  bundle / "autograder.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_requirements_read_as_pinned(bundle):
+    module = load_autograder(bundle)
+    pins = dict(module.pinned())
+    assert pins["tensorflow"] == "2.21.0" and pins["dask"] == "2026.8.0"
+    assert module.missing() == []  # this environment has them: no pip run
+
+
+@pytest.mark.parametrize("hosted", [True, False])
+def test_namespaces_opened_only_on_a_hosted_runner(bundle, tmp_path,
+                                                   monkeypatch, hosted):
+    module = load_autograder(bundle)
+    switch = tmp_path / "apparmor_restrict_unprivileged_userns"
+    switch.write_text("1\n")
+    monkeypatch.setattr(module, "USERNS", switch)
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "sudo").write_text(
+        f"#!/bin/sh\nprintf '%s\\n' \"$@\" >> {tmp_path}/calls\n")
+    (fake / "sudo").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    if hosted:
+        monkeypatch.setenv("RUNNER_ENVIRONMENT", "github-hosted")
+    else:
+        monkeypatch.delenv("RUNNER_ENVIRONMENT", raising=False)
+    module.allow_namespaces()
+    calls = tmp_path / "calls"
+    if hosted:
+        assert calls.read_text().split() == [
+            "-n", "sysctl", "-q", "-w",
+            "kernel.apparmor_restrict_unprivileged_userns=0"]
+    else:  # a teacher's own machine is left as it is
+        assert not calls.exists()

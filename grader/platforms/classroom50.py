@@ -27,7 +27,6 @@ from pathlib import Path
 
 from grader.options import Limits
 from grader.platforms.gradescope import TEMPLATES, project_files
-from grader.report.gradescope import VISIBILITIES
 from grader.tasks import TASKS
 
 TEMPLATE = TEMPLATES / "classroom50_autograder.py"
@@ -41,6 +40,8 @@ BEFORE_SECONDS, AFTER_SECONDS = 150, 60
 INSTALL_SECONDS = 240  # pip install of TensorFlow and the rest, at most
 START_SECONDS = 60  # TensorFlow's import, the fork server, the report
 MAX_BUNDLE_BYTES = 10 * 1024 * 1024  # runner.py's MAX_FETCH_BYTES
+# Gradescope's choices that mean something here (nothing is "published").
+VISIBILITIES = ("visible", "after_due_date", "hidden")
 
 
 @dataclass
