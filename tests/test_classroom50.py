@@ -334,8 +334,10 @@ def test_release_body_tells_what_failed_why_and_how_to_fix():
                   "note: the latent layer is named z",
                   "python 3.11.7"):
         assert words in body, words
-    # the student's ``` stays inside a longer fence
-    assert "````text" in body and body.count("````") == 2
+    # the student's ``` stays inside a longer fence, the block inside its
+    # list item (every line indented)
+    assert "\n  ````text\n" in body and body.count("````") == 2
+    assert "\n  cause: the loop" in body and "\n  ````\n" in body
     passed = [c.title for c in model_checks()[5:]]
     assert not any(f"**{title}**" in body for title in passed)
 
@@ -343,14 +345,16 @@ def test_release_body_tells_what_failed_why_and_how_to_fix():
 @pytest.mark.parametrize("visibility", ["after_due_date", "hidden"])
 def test_hidden_checks_stay_out_and_are_never_all_passed(visibility):
     report = hand_report()
-    for r in report.results:  # every shown check passes
-        if r.check in {rule for rule, _, _ in RULES}:
-            r.status = "passed"
+    cross = "under Keras 2 this file scores 37/37: it is Keras 2 code"
+    report.extra["task_notes"] = {"0": [cross]}
     body = classroom50.release_body(report, TASK_FILES, visibility)
     line = classroom50.summary(report, visibility)
     for check in model_checks():
         assert check.title not in body
-    assert "cause:" not in body and "under Keras 2" not in body
+    assert "cause:" not in body and "20/37" not in body
+    # the other version's line stays, without the total it would tell
+    assert "under Keras 2 this file scores more: it is Keras 2 code" in body
+    assert "37/37" not in body
     assert "not shown yet" in body
     assert classroom50.when_shown(visibility) in body
     assert "All checks passed" not in body

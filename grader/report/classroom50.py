@@ -124,8 +124,16 @@ def fenced(text: str) -> list[str]:
     return [fence + "text", text, fence]
 
 
-def check_lines(result_: CheckResult) -> list[str]:
-    """One check that lost points or carries a remark, as Markdown."""
+def without_scores(text: str) -> str:
+    """``text`` without the other Keras version's score ("scores 20/37"):
+    while checks are hidden, that total would tell their outcome."""
+    return re.sub(r"scores [0-9.]+/[0-9.]+", "scores more", text)
+
+
+def check_lines(result_: CheckResult, hiding: bool = False
+                ) -> list[str]:
+    """One check that lost points or carries a remark, as Markdown
+    (``hiding``: some checks are hidden, so no other-version score)."""
     points = f"{result_.points:g}/{result_.max_points:g}"
     if result_.status == "warning":
         head = f"- ⚠️ **{result_.title}** ({points}, a remark)"
@@ -137,12 +145,14 @@ def check_lines(result_: CheckResult) -> list[str]:
     else:
         head = f"- ❌ **{result_.title}** ({points})"
     message = result_.message.strip()
+    if hiding:
+        message = without_scores(message)
     if not message:
         return [head]
     if result_.status == "skipped":
         return [f"{head}: {message.splitlines()[0]}"]
-    return [head, ""] + ["  " + line if line else ""
-                         for line in fenced(message)] + [""]
+    block = "\n".join(fenced(message)).splitlines()
+    return [head, ""] + ["  " + line if line else "" for line in block] + [""]
 
 
 def task_lines(report: Report, task: int, filename: str,
@@ -159,12 +169,13 @@ def task_lines(report: Report, task: int, filename: str,
         got = sum(r.points for r in results)
         total = sum(r.max_points for r in results)
         head = f"#### `{filename}`: {got:g}/{total:g}"
+    hiding = bool(hidden)
     lines = [head, ""]
     for note in report.extra.get("task_notes", {}).get(str(task), []):
-        lines.append(f"- note: {note}")
+        lines.append(f"- note: {without_scores(note) if hiding else note}")
     for r in shown:
         if r.status != "passed":
-            lines += check_lines(r)
+            lines += check_lines(r, hiding)
     if all(r.status == "passed" for r in shown) and shown:
         lines.append(f"- ✅ all {len(shown)} checks shown passed"
                      if len(shown) < len(results) else
