@@ -60,9 +60,10 @@ class Settings:
 
     def rounds(self) -> int:
         """Task files in a row on ``workers`` workers, worst case: the
-        student's and the reference's, under both Keras versions (the
-        other one grades tasks that Keras itself failed)."""
-        return 2 * math.ceil(2 * len(self.tasks) / max(1, self.workers))
+        student's and the reference's. The other Keras version grades
+        again only files that stopped at a Keras-version error (not a
+        hang); it runs in what is left, and the deadline stops the rest."""
+        return math.ceil(2 * len(self.tasks) / max(1, self.workers))
 
     def task_limit(self) -> int:
         """Seconds per task file: every one may run to its limit and the
