@@ -126,10 +126,11 @@ Written by `python -m grader classroom50` (tasks {tasks}, Keras
 3. Submit a solution as a test student: the Release shows the score and,
    per task file, what lost points.
 
-Each grading installs the pinned requirements (`requirements.txt`, about
-1-2 minutes), then grades in bubblewrap, {settings.task_limit()} s at most
-per task file, {settings.budget_seconds()} s at most in all (the grade
-job stops after 15 minutes). A grader that cannot grade exits non-zero
+Each grading installs the pinned requirements (`requirements.txt`; the
+job log says how long it took), then grades in bubblewrap,
+{settings.task_limit()} s at most per task file, \
+{settings.budget_seconds()} s at most in all (the grade job stops after
+15 minutes). A grader that cannot grade exits non-zero
 with the cause in the job log: the submission shows an error, not a score.
 
 Publishing serves this folder from your organization's Pages site: the
