@@ -1,11 +1,10 @@
 """The command line, and the only module that parses arguments:
 ``python -m grader [DIR]``, ``batch``, ``compare``, ``gradescope``,
-``classroom`` and ``doctor``. Every command grades through
+``classroom50`` and ``doctor``. Every command grades through
 :func:`grader.pipeline.grade`."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 import traceback
@@ -19,7 +18,6 @@ from grader.pipeline import grade
 from grader.platforms.submission import locate
 from grader.report import outputs, prairielearn
 from grader.report.gradescope import VISIBILITIES
-from grader.results import Report
 from grader.tasks import TASKS
 
 
@@ -27,6 +25,14 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     """Adds the grading options every grading command shares."""
     for flags, settings in GRADING_FLAGS:
         parser.add_argument(*flags, **settings)
+
+
+def grading_options(argv: list[str]) -> Options:
+    """The options that grading flags give: what a platform's script
+    passes on (see :func:`grader.options.grading_argv`)."""
+    parser = argparse.ArgumentParser(prog="python -m grader")
+    add_common(parser)
+    return options_from(vars(parser.parse_args(argv)))
 
 
 def parse(parser: argparse.ArgumentParser, argv: list[str],
@@ -63,7 +69,7 @@ def grade_main(argv: list[str]) -> int:
         epilog="Also: python -m grader batch SUBMISSIONS_DIR --out "
                "grades.csv [--scheduler ...] [--resume], python -m grader "
                "compare DIR [--out FOLDER], python -m grader gradescope --out "
-               "autograder.zip, python -m grader classroom --out DIR, and "
+               "autograder.zip, python -m grader classroom50 --out DIR, and "
                "python -m grader doctor (what this machine gives the "
                "grader)")
     parser.add_argument("submission", nargs="?", default=str(REPO_ROOT),
@@ -75,17 +81,11 @@ def grade_main(argv: list[str]) -> int:
                         default="gradescope",
                         help="what --json writes: Gradescope's "
                              "results.json (default), PrairieLearn's "
-                             "results.json (with reconstruction images), "
-                             "or GitHub Classroom's runner result")
+                             "results.json (with reconstruction images)")
     parser.add_argument("--visibility", default="visible",
                         choices=VISIBILITIES,
                         help="Gradescope visibility of the model checks "
                              "(the file rules stay visible)")
-    parser.add_argument("--github-output", nargs="?", const="",
-                        metavar="PATH",
-                        help="append GitHub Classroom's result=<base64> "
-                             "line to PATH (default: the file named by "
-                             "$GITHUB_OUTPUT)")
     parser.add_argument("--search-subfolders", action="store_true",
                         help="if the task files are not at the folder's "
                              "top level, grade the subfolder holding "
@@ -93,8 +93,6 @@ def grade_main(argv: list[str]) -> int:
     parser.add_argument("--junitxml", metavar="PATH",
                         help="write a JUnit XML report here")
     args, options, folder = parse(parser, argv, "submission")
-    if args.github_output == "" and not os.environ.get("GITHUB_OUTPUT"):
-        parser.error("--github-output needs a PATH or $GITHUB_OUTPUT")
     notes: list[str] = []
     if args.search_subfolders:
         folder, notes = locate(folder, options.tasks)
@@ -220,30 +218,32 @@ def submission_limit_main(argv: list[str]) -> int:
     return 0 if graded else 10
 
 
-def classroom_main(argv: list[str]) -> int:
-    """``python -m grader classroom --out DIR``."""
-    from grader.platforms.classroom import Settings, write_workflow
+def classroom50_main(argv: list[str]) -> int:
+    """``python -m grader classroom50 --out DIR``."""
+    from grader.platforms import classroom50
 
-    parser = command("classroom",
-                     "Writes DIR/.github/workflows/classroom.yml for a "
-                     "GitHub Classroom assignment's template repository. "
-                     "The grading options are those of python -m grader "
-                     "(--timeout defaults to 300 s here).")
-    add_platform(parser, "DIR", timeout=300.0)
-    parser.add_argument("--grader-repo", required=True, metavar="OWNER/NAME",
-                        help="the GitHub repository holding this grader "
-                             "(a private one needs a GRADER_TOKEN secret)")
-    parser.add_argument("--grader-ref", default="main", metavar="REF",
-                        help="branch, tag or commit of the grader to use")
+    parser = command("classroom50",
+                     "Writes the Classroom 50 autograder folder DIR (commit "
+                     "it as CLASSROOM/autograders/ASSIGNMENT/ of the "
+                     "classroom50 repository). The grading options are "
+                     "those of python -m grader, except the defaults: "
+                     "--timeout what fits the 15-minute grade job, the "
+                     "bubblewrap sandbox.")
+    add_platform(parser, "DIR", timeout=None, sandbox="bwrap")
+    parser.add_argument("--visibility", default="visible",
+                        choices=classroom50.VISIBILITIES,
+                        help="when students see the model checks in the "
+                             "Release text (the file rules are always "
+                             "shown)")
     args = parser.parse_args(argv)
     try:
-        path = write_workflow(Path(args.out), Settings(
-            grader_repo=args.grader_repo, grader_ref=args.grader_ref,
-            options=options_from(vars(args))))
+        settings = classroom50.Settings(
+            options=options_from(vars(args)), visibility=args.visibility,
+            fixed_seconds=args.timeout is not None)
+        lines = classroom50.write_bundle(Path(args.out), settings)
     except ValueError as error:
         parser.error(str(error))
-    print(f"wrote {path}: commit it to the assignment's template "
-          "repository (the workflow must stay named Autograding Tests)")
+    print("\n".join(lines))
     return 0
 
 
@@ -337,8 +337,8 @@ def main(argv: list[str] | None = None) -> int:
             return compare_main(argv[1:])
         if argv and argv[0] == "gradescope":
             return gradescope_main(argv[1:])
-        if argv and argv[0] == "classroom":
-            return classroom_main(argv[1:])
+        if argv and argv[0] == "classroom50":
+            return classroom50_main(argv[1:])
         if argv and argv[0] == "doctor":
             return doctor_main(argv[1:])
         if argv and argv[0] == "submission-limit":
