@@ -227,4 +227,5 @@ def test_a_bubblewrap_that_refuses_to_start_is_a_grader_error(matrix):
     assert "FAIL" not in case["out"], case["out"]
     results = case["results"]
     assert results.get("score", 0) == 0 and not results.get("tests")
-    assert "grader itself failed" in results.get("output", ""), results
+    assert "autograder failed" in results.get("output", ""), results
+    assert said in results.get("output", ""), results

@@ -181,7 +181,8 @@ def bwrap_problem(privileged: bool) -> str | None:
     # The trial starts the interpreter as the sandbox will, and under
     # root drops to a worker's uid, as the fork server will.
     drop = (f"import os; os.setgroups([]); os.setgid({UID_BASE}); "
-            f"os.setuid({UID_BASE}); os.listdir({sys.prefix!r})"
+            f"os.setuid({UID_BASE}); "
+            f"os.listdir({os.path.realpath(sys.prefix)!r})"
             if privileged else "pass")
     argv = ["bwrap"] + unshare_flags(privileged) + system_binds() + \
         python_binds(set()) + ["--proc", "/proc", "--dev", "/dev",
