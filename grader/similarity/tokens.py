@@ -13,8 +13,10 @@ a canonical order, so reordering them hides nothing.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import keyword
+import re
 import tokenize
 from dataclasses import dataclass
 
@@ -36,43 +38,53 @@ class Token:
     line: int
 
 
-def bound_names(tree: ast.AST) -> set[str]:
-    """The names a module binds itself: assignment, loop, ``with`` and
-    comprehension targets, parameters, functions, classes, imports'
-    aliases, and attributes assigned on any object (``self.encoder = …``)."""
+def names_of(tree: ast.AST) -> tuple[set[str], set[tuple[int, int]]]:
+    """What a module names itself, and where calls name their keyword
+    arguments.
+
+    The first set: the names it binds (assignment, loop, ``with`` and
+    comprehension targets, parameters, functions, classes, attributes
+    assigned on any object, ``self.encoder = ...``; not imports, which the
+    course dictates). The second:
+    the (line, column) of each keyword argument's name (``units=`` in
+    ``Dense(units=n)``), the library's name even where a variable has the
+    same spelling."""
     names: set[str] = set()
+    keywords: set[tuple[int, int]] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, ast.Attribute) and \
-                isinstance(node.ctx, ast.Store):
-            names.add(node.attr)
-        elif isinstance(node, ast.arg):
+        kind = type(node)
+        if kind is ast.Name:
+            if type(node.ctx) is ast.Store:
+                names.add(node.id)
+        elif kind is ast.Attribute:
+            if type(node.ctx) is ast.Store:
+                names.add(node.attr)
+        elif kind is ast.keyword:
+            if node.arg is not None:
+                keywords.add((node.lineno, node.col_offset))
+        elif kind is ast.arg:
             names.add(node.arg)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
-                               ast.ClassDef)):
+        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
             names.add(node.name)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
+        elif kind is ast.ExceptHandler and node.name:
             names.add(node.name)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+        elif kind in (ast.Global, ast.Nonlocal):
             names.update(node.names)
-    return names - set(keyword.kwlist)
+    return names - set(keyword.kwlist), keywords
+
+
+def bound_names(tree: ast.AST) -> set[str]:
+    """The names a module binds itself (see :func:`names_of`)."""
+    return names_of(tree)[0]
 
 
 def keyword_positions(tree: ast.AST) -> set[tuple[int, int]]:
-    """Where the keyword arguments of calls are named (``units=`` in
-    ``Dense(units=n)``): the library's names, not the file's, even where a
-    variable has the same spelling."""
-    return {(node.lineno, node.col_offset) for node in ast.walk(tree)
-            if isinstance(node, ast.keyword) and node.arg is not None}
+    """Where calls name their keyword arguments (see :func:`names_of`)."""
+    return names_of(tree)[1]
 
 
 def _line_starts(source: str) -> list[int]:
-    starts = [0]
-    for i, char in enumerate(source):
-        if char == "\n":
-            starts.append(i + 1)
-    return starts
+    return [0] + [m.end() for m in re.finditer("\n", source)]
 
 
 def raw_tokens(source: str) -> list[tokenize.TokenInfo]:
@@ -87,6 +99,7 @@ def raw_tokens(source: str) -> list[tokenize.TokenInfo]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)
 def _literal(text: str) -> str:
     """A string literal by its value, whatever its quotes."""
     try:
@@ -100,22 +113,24 @@ def normalised_tokens(source: str) -> list[Token]:
     file's own order (no comments, docstrings or blank lines)."""
     try:
         tree = ast.parse(source)
-        bound, keywords = bound_names(tree), keyword_positions(tree)
+        bound, keywords = names_of(tree)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         # A file that does not parse: every non-keyword name is a name.
         bound, keywords = None, set()
     starts = _line_starts(source)
     toks = raw_tokens(source)
+    following = [tokenize.NEWLINE] * len(toks)  # next kept token's type
+    for i in range(len(toks) - 2, -1, -1):
+        after = toks[i + 1].type
+        following[i] = following[i + 1] if after in SKIPPED else after
     kept: list[Token] = []
     previous = tokenize.NEWLINE
     for i, tok in enumerate(toks):
         kind = tok.type
         if kind in SKIPPED:
             continue
-        following = next((t.type for t in toks[i + 1:]
-                          if t.type not in SKIPPED), tokenize.NEWLINE)
         if kind == tokenize.STRING and previous in STATEMENT_START and \
-                following == tokenize.NEWLINE:
+                following[i] == tokenize.NEWLINE:
             previous = tokenize.DEDENT  # a docstring: the line is gone
             continue
         if kind == tokenize.NEWLINE and previous in STATEMENT_START:
