@@ -32,6 +32,12 @@ class Document:
     print_: CodeFingerprint = field(repr=False)
 
 
+def regular(path: Path) -> bool:
+    """A regular file, not a link (a student's link could point at any
+    file of the machine, whose text the page would show)."""
+    return path.is_file() and not path.is_symlink()
+
+
 def read(path: Path) -> str:
     """The file's text (bytes past :data:`MAX_BYTES` are not read, bytes
     that are not UTF-8 are replaced)."""
@@ -49,12 +55,12 @@ def document(name: str, path: Path, source: str,
 
 def student_files(class_dir: Path, task: int) -> dict[str, Path]:
     """Each student's file of ``task``, by student (folder) name; students
-    without the file are left out."""
+    without the file (or whose file is a link) are left out."""
     found = {}
     for folder in sorted(class_dir.iterdir()):
         path = folder / TASKS[task].filename
         if folder.is_dir() and not folder.name.startswith(".") and \
-                path.is_file():
+                regular(path):
             found[folder.name] = path
     return found
 
@@ -66,8 +72,9 @@ def known_files(known_dirs: list[Path], task: int) -> dict[str, Path]:
     found = {}
     for root in known_dirs:
         for path in sorted(root.rglob(TASKS[task].filename)):
-            if not path.is_file() or any(part.startswith(".") for part in
-                                         path.relative_to(root).parts):
+            hidden = any(part.startswith(".")
+                         for part in path.relative_to(root).parts)
+            if hidden or not regular(path):
                 continue
             folder = path.parent.relative_to(root).as_posix()
             label = root.name if folder == "." else folder
