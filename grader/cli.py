@@ -272,7 +272,7 @@ def known_dirs(parser: argparse.ArgumentParser,
 def similarity_main(argv: list[str]) -> int:
     """``python -m grader similarity CLASS_DIR --out similarity.csv``."""
     from grader.similarity import compare_class
-    from grader.similarity.table import write_csv
+    from grader.similarity.table import summary, write_csv
 
     parser = command("similarity",
                      "Compares every pair of students' task files (one "
@@ -298,15 +298,7 @@ def similarity_main(argv: list[str]) -> int:
         path = write_csv(Path(args.out), comparisons)
     except Exception as error:
         return grader_failed(error)
-    for comparison in comparisons:
-        flagged = [p for p in comparison.pairs if p.flagged]
-        need = comparison.threshold
-        print(f"{TASKS[comparison.task].filename}: {len(flagged)} flagged "
-              f"of {len(comparison.pairs)} pairs (needs similarity >= "
-              f"{need.similarity:g} and {need.tokens} matching tokens)")
-        for pair in flagged:
-            print(f"  {pair.similarity:.2f}  {pair.student}  {pair.other}")
-    print(f"every pair in {path}")
+    print("\n".join(summary(comparisons) + [f"every pair in {path}"]))
     return 0
 
 

@@ -27,3 +27,19 @@ def write_csv(path: Path, comparisons: list[TaskComparison]) -> Path:
                 pair.matched, f"{needed[pair.task].similarity:g}",
                 needed[pair.task].tokens])
     return path
+
+
+def summary(comparisons: list[TaskComparison]) -> list[str]:
+    """Per task, a line with how many pairs are flagged and what the task
+    needs, then one line per flagged pair."""
+    lines = []
+    for comparison in comparisons:
+        flagged = [p for p in comparison.pairs if p.flagged]
+        need = comparison.threshold
+        lines.append(f"{TASKS[comparison.task].filename}: {len(flagged)} "
+                     f"flagged of {len(comparison.pairs)} pairs (needs "
+                     f"similarity >= {need.similarity:g} and {need.tokens} "
+                     "matching tokens)")
+        lines += [f"  {p.similarity:.2f}  {p.student}  {p.other}"
+                  for p in flagged]
+    return lines
