@@ -256,4 +256,4 @@ def test_class_page_section_renders_in_headless_chromium(corpus, tmp_path):
     shot = np.asarray(Image.open(tmp_path / "shot.png").convert("RGB"),
                       "int32")
     highlight = (np.abs(shot - np.array([255, 210, 122])).sum(axis=-1) < 30)
-    assert highlight.sum() > 5000  # the marked fragments are on screen
+    assert highlight.sum() > 2000  # marked fragments are on screen

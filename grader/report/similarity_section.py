@@ -90,7 +90,8 @@ def similarity_section(comparisons: list[TaskComparison],
         "names, comments, docstrings, blank lines and the order of "
         "functions are set aside, and after the code the course dictates "
         "(the reference solution, the required lines) and fragments common "
-        "to many files are ignored. Highlighted: the matching fragments. "
+        "to many files are ignored. Highlighted: the matching fragments; "
+        "code that matches but is the course's or common stays plain. "
         f"Every pair is in <a href='{html.escape(csv_name)}'>"
         f"{html.escape(csv_name)}</a>.</p>")
     return intro + "".join(task_part(c) for c in comparisons)
