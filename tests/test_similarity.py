@@ -257,3 +257,24 @@ def test_class_page_section_renders_in_headless_chromium(corpus, tmp_path):
                       "int32")
     highlight = (np.abs(shot - np.array([255, 210, 122])).sum(axis=-1) < 30)
     assert highlight.sum() > 2000  # marked fragments are on screen
+
+
+def test_batch_similarity_failure_is_a_grader_error(tmp_path, monkeypatch,
+                                                    capsys):
+    """batch --similarity: a comparison that fails is told as the
+    grader's (the batch then exits with 3), and the grades stand."""
+    import io
+
+    import grader.similarity
+    from grader.batch.similarity import similarity_report
+
+    def broken(*args, **kwargs):
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(grader.similarity, "compare_class", broken)
+    assert similarity_report(tmp_path, tmp_path / "grades.csv", [], [0],
+                             io.StringIO()) is None
+    err = capsys.readouterr().err
+    assert "grader error: the similarity comparison failed (MemoryError: " \
+        "no room); the grades are not affected" in err
+    assert not (tmp_path / "grades-similarity.csv").exists()
