@@ -13,7 +13,8 @@ from pathlib import Path
 from copydetect import CodeFingerprint
 
 from grader.similarity.fingerprints import Alphabet, fingerprint
-from grader.similarity.tokens import Token, canonical, normalised_tokens
+from grader.similarity.tokens import (UNIT, Token, canonical,
+                                      normalised_tokens)
 from grader.tasks import TASKS
 
 MAX_BYTES = 200_000  # a task file is a few kB; more is not a solution
@@ -49,8 +50,8 @@ def document(name: str, path: Path, source: str,
              alphabet: Alphabet) -> Document:
     """Tokenises and fingerprints one file."""
     tokens = canonical(normalised_tokens(source))
-    return Document(name, path, source, tokens,
-                    fingerprint(name, alphabet.encode(tokens)))
+    return Document(name, path, source, tokens, fingerprint(
+        name, alphabet.encode(tokens), alphabet.code(UNIT)))
 
 
 def student_files(class_dir: Path, task: int) -> dict[str, Path]:

@@ -34,20 +34,39 @@ class Alphabet:
     def __init__(self) -> None:
         self.codes: dict[str, str] = {}
 
+    def code(self, text: str) -> str:
+        """The character standing for the token ``text``."""
+        found = self.codes.get(text)
+        if found is None:
+            found = self.codes[text] = chr(FIRST + len(self.codes))
+        return found
+
     def encode(self, tokens: list[Token]) -> str:
         """The tokens as a string of one character each."""
-        out = []
-        for tok in tokens:
-            code = self.codes.get(tok.text)
-            if code is None:
-                code = self.codes[tok.text] = chr(FIRST + len(self.codes))
-            out.append(code)
-        return "".join(out)
+        return "".join(self.code(tok.text) for tok in tokens)
 
 
-def fingerprint(name: str, text: str) -> CodeFingerprint:
-    """Every k-gram hash of the encoded ``text`` and where it occurs."""
-    return CodeFingerprint(name, K, 1, filter=False, fp=io.StringIO(text))
+def fingerprint(name: str, text: str, boundary: str) -> CodeFingerprint:
+    """Every k-gram hash of the encoded ``text`` and where it occurs, but
+    for the k-grams that span a ``boundary`` character (the end of a
+    function, a method, or the module's other code): each unit is
+    fingerprinted on its own."""
+    print_ = CodeFingerprint(name, K, 1, filter=False, fp=io.StringIO(text))
+    spanning = np.zeros(len(text) + K, dtype=bool)
+    for at in np.flatnonzero(np.frombuffer(text.encode("utf-32-le"),
+                                           dtype="<u4") == ord(boundary)):
+        spanning[max(0, at - K + 1):at + 1] = True
+    if spanning.any():
+        for value, starts in list(print_.hash_idx.items()):
+            kept = [i for i in starts if not spanning[i]]
+            if kept:
+                print_.hash_idx[value] = kept
+            else:
+                del print_.hash_idx[value]
+        print_.hashes = set(print_.hash_idx)
+        print_.token_coverage = get_token_coverage(
+            print_.hash_idx, K, len(text))
+    return print_
 
 
 def drop(print_: CodeFingerprint, ignored: set[int]) -> None:

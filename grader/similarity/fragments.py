@@ -4,8 +4,9 @@ from __future__ import annotations
 import numpy as np
 
 from grader.similarity.documents import Document
+from grader.similarity.tokens import UNIT
 
-LAYOUT = ("<newline>", "<indent>", "<dedent>")
+LAYOUT = ("<newline>", "<indent>", "<dedent>", UNIT)
 
 
 def source_ranges(doc: Document, slices: np.ndarray) -> list[tuple[int,

@@ -8,7 +8,8 @@ set on ``self``) becomes ``V``. Names it does not bind (``keras``,
 ``Dense``, ``range``, keyword arguments) and literals stay as they are:
 they are the code's substance, not its spelling. Each top-level function
 or class (and each method of a class) is one unit, and the units are put in
-a canonical order, so reordering them hides nothing.
+a canonical order and fingerprinted on its own, so reordering them
+hides nothing.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING,
            tokenize.ENDMARKER}
 STATEMENT_START = {tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
 STARTS = ("<newline>", "<indent>", "<dedent>")
+UNIT = "<unit>"  # the end of a unit (see canonical)
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,9 @@ def units(tokens: list[Token]) -> list[list[Token]]:
 
 def canonical(tokens: list[Token]) -> list[Token]:
     """``tokens`` with their units in a canonical order (sorted by their
-    normalised text), so the order of functions and methods is lost."""
-    return [tok for unit in sorted(
-        units(tokens), key=lambda u: [t.text for t in u]) for tok in unit]
+    normalised text), so the order of functions and methods is lost, and
+    a zero-width :data:`UNIT` token after each unit: no fingerprint spans
+    two units (:func:`grader.similarity.fingerprints.fingerprint`)."""
+    ordered = sorted(units(tokens), key=lambda u: [t.text for t in u])
+    return [tok for unit in ordered for tok in unit + [
+        Token(UNIT, unit[-1].end, unit[-1].end, unit[-1].line)]]
