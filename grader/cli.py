@@ -1,14 +1,14 @@
 """The command line, and the only module that parses arguments:
 ``python -m grader [DIR]``, ``batch``, ``compare``, ``gradescope``,
-``classroom`` and ``similarity``. Every grading command goes through
-:func:`grader.pipeline.grade`."""
+``classroom50``, ``doctor`` and ``similarity``. Every grading command goes
+through :func:`grader.pipeline.grade`."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 from grader.failures import GraderFailure
@@ -16,10 +16,8 @@ from grader.options import GRADING_FLAGS, Options, options_from
 from grader.paths import REPO_ROOT
 from grader.pipeline import grade
 from grader.platforms.submission import locate
-from grader.report import github, gradescope, prairielearn
+from grader.report import outputs, prairielearn
 from grader.report.gradescope import VISIBILITIES
-from grader.results import Report
-from grader.run.isolation import SandboxUnavailable, detect
 from grader.tasks import TASKS, parse_tasks
 
 
@@ -29,46 +27,28 @@ def add_common(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(*flags, **settings)
 
 
+def grading_options(argv: list[str]) -> Options:
+    """The options that grading flags give: what a platform's script
+    passes on (see :func:`grader.options.grading_argv`)."""
+    parser = argparse.ArgumentParser(prog="python -m grader")
+    add_common(parser)
+    return options_from(vars(parser.parse_args(argv)))
+
+
 def parse(parser: argparse.ArgumentParser, argv: list[str],
           folder_arg: str) -> tuple[argparse.Namespace, Options, Path]:
     """Parses ``argv``: the namespace, the grading options and the folder
-    named by ``folder_arg`` (a usage error, exit code 2, if it is none)."""
+    named by ``folder_arg`` (a usage error, exit code 2, if it is none; a
+    sandbox level the machine lacks is the grading's error, exit 3)."""
     args = parser.parse_args(argv)
     try:
         options = options_from(vars(args))
-        detect(options.sandbox)
-    except (ValueError, SandboxUnavailable) as error:
+    except ValueError as error:
         parser.error(str(error))
     folder = Path(getattr(args, folder_arg))
     if not folder.is_dir():
         parser.error(f"{folder} is not a folder")
     return args, options, folder
-
-
-FORMATS = ("gradescope", "prairielearn", "github")
-
-
-def write_outputs(args: argparse.Namespace, report: Report | None,
-                  notes: list[str], images: list[dict[str, str]],
-                  error: str | None = None) -> None:
-    """Writes what ``--json`` (in ``--format``) and ``--github-output``
-    ask for: the report, or, with ``error``, a message for the student."""
-    if args.json:
-        path = Path(args.json)
-        if args.format == "prairielearn":
-            data = (prairielearn.failure(error) if error else
-                    prairielearn.results(report, images, notes))
-        elif args.format == "github":
-            data = (github.failure(error) if error else
-                    github.results(report))
-        else:
-            data = (gradescope.failure(error) if error else
-                    gradescope.results(report, args.visibility, notes))
-        gradescope.write(data, path)
-    if args.github_output is not None:
-        target = args.github_output or os.environ.get("GITHUB_OUTPUT")
-        github.append_output(github.failure(error) if error
-                             else github.results(report), Path(target))
 
 
 def grader_failed(error: Exception) -> int:
@@ -89,26 +69,23 @@ def grade_main(argv: list[str]) -> int:
         epilog="Also: python -m grader batch SUBMISSIONS_DIR --out "
                "grades.csv [--scheduler ...] [--resume], python -m grader "
                "compare DIR [--out FOLDER], python -m grader gradescope --out "
-               "autograder.zip, and python -m grader classroom --out DIR")
+               "autograder.zip, python -m grader classroom50 --out DIR, and "
+               "python -m grader doctor (what this machine gives the "
+               "grader)")
     parser.add_argument("submission", nargs="?", default=str(REPO_ROOT),
                         help="folder with the task files")
     add_common(parser)
     parser.add_argument("--json", metavar="PATH",
                         help="write the results file of --format here")
-    parser.add_argument("--format", choices=FORMATS, default="gradescope",
+    parser.add_argument("--format", choices=outputs.FORMATS,
+                        default="gradescope",
                         help="what --json writes: Gradescope's "
                              "results.json (default), PrairieLearn's "
-                             "results.json (with reconstruction images), "
-                             "or GitHub Classroom's runner result")
+                             "results.json (with reconstruction images)")
     parser.add_argument("--visibility", default="visible",
                         choices=VISIBILITIES,
                         help="Gradescope visibility of the model checks "
                              "(the file rules stay visible)")
-    parser.add_argument("--github-output", nargs="?", const="",
-                        metavar="PATH",
-                        help="append GitHub Classroom's result=<base64> "
-                             "line to PATH (default: the file named by "
-                             "$GITHUB_OUTPUT)")
     parser.add_argument("--search-subfolders", action="store_true",
                         help="if the task files are not at the folder's "
                              "top level, grade the subfolder holding "
@@ -116,28 +93,31 @@ def grade_main(argv: list[str]) -> int:
     parser.add_argument("--junitxml", metavar="PATH",
                         help="write a JUnit XML report here")
     args, options, folder = parse(parser, argv, "submission")
-    if args.github_output == "" and not os.environ.get("GITHUB_OUTPUT"):
-        parser.error("--github-output needs a PATH or $GITHUB_OUTPUT")
     notes: list[str] = []
     if args.search_subfolders:
         folder, notes = locate(folder, options.tasks)
     images: list[dict[str, str]] = []
     try:
-        options.pictures = bool(args.json) and args.format == "prairielearn"
+        options = replace(options, pictures=bool(args.json)
+                          and args.format == "prairielearn")
         report = grade(folder, options)
         if options.pictures:
             images = prairielearn.reconstruction_images(report)
     except Exception as error:  # the student still gets a message
         grader_failed(error)
-        write_outputs(args, None, notes, [], error=(
-            "The grader itself failed, so your files were not graded "
-            "(this is not a problem in your files): "
-            f"{type(error).__name__}."))
+        cause = (str(error) if isinstance(error, GraderFailure) else
+                 f"{type(error).__name__}: {error}")
+        outputs.write(args, None, notes, [],
+                      error=outputs.not_graded(cause))
         return 3
     for note in notes:
         print(f"note: {note}")
     print(report.text({n: t.filename for n, t in TASKS.items()}))
-    write_outputs(args, report, notes, images)
+    errors = report.grader_errors  # a score without them is not the grade
+    outputs.write(args, report, notes, images, error=outputs.not_graded(
+        f"{len(errors)} check(s) could not be done; the first, task "
+        f"{errors[0].task} '{errors[0].title}': {errors[0].message}")
+        if errors else None)
     if args.junitxml:
         from grader.report.junit import write_junit
         write_junit(report, Path(args.junitxml))
@@ -153,26 +133,27 @@ def command(name: str, description: str) -> argparse.ArgumentParser:
 
 
 def add_platform(parser: argparse.ArgumentParser, out: str,
-                 timeout: int | None, timeout_default: str) -> None:
-    """What every platform's setup command takes: where to write, which
-    tasks, which Keras, the limit per task file."""
+                 **defaults: object) -> None:
+    """What every platform's setup command takes: where to write, and the
+    grading options (every one of ``python -m grader``'s, with the
+    platform's ``defaults``), which its script passes on whole."""
     parser.add_argument("--out", required=True, metavar=out)
-    parser.add_argument("--tasks", metavar="0,3",
-                        help="grade only these tasks (default: all)")
-    parser.add_argument("--keras", choices=("2", "3"), default="3")
-    parser.add_argument("--timeout", type=int, default=timeout, metavar="S",
-                        help=f"limit per task file (default: "
-                             f"{timeout_default})")
+    add_common(parser)
+    parser.set_defaults(**defaults)
 
 
 def gradescope_main(argv: list[str]) -> int:
     """``python -m grader gradescope --out autograder.zip``."""
-    from grader.platforms.gradescope import Settings, build_zip
+    from grader.platforms.gradescope import (LIMIT_FLAGS, Settings,
+                                             build_zip, limit_from)
 
     parser = command("gradescope",
-                     "Builds the autograder zip to upload to Gradescope.")
-    add_platform(parser, "autograder.zip", None, "the most that fits "
-                 "the platform's timeout")
+                     "Builds the autograder zip to upload to Gradescope. "
+                     "The grading options are those of python -m grader, "
+                     "except the defaults: --workers 1 (give the "
+                     "autograder as many CPUs), --timeout the most that "
+                     "fits the platform's timeout.")
+    add_platform(parser, "autograder.zip", workers=1, timeout=None)
     parser.add_argument("--visibility", default="visible",
                         choices=VISIBILITIES,
                         help="when students see the model checks (the file "
@@ -181,17 +162,14 @@ def gradescope_main(argv: list[str]) -> int:
                         metavar="MIN",
                         help="the assignment's autograder timeout on "
                              "Gradescope (default 10, at most 40)")
-    parser.add_argument("--workers", type=int, default=1, metavar="N",
-                        help="task files graded in parallel; give the "
-                             "autograder as many CPUs (default 1)")
+    add_flags(parser, LIMIT_FLAGS)
     args = parser.parse_args(argv)
     try:
-        settings = Settings(tasks=parse_tasks(args.tasks),
-                            keras_major=int(args.keras),
+        settings = Settings(options=options_from(vars(args)),
                             visibility=args.visibility,
-                            workers=max(1, args.workers),
                             platform_minutes=args.platform_timeout,
-                            task_seconds=args.timeout)
+                            fixed_seconds=args.timeout is not None,
+                            limit=limit_from(vars(args)))
         lines = build_zip(Path(args.out), settings)
     except ValueError as error:
         parser.error(str(error))
@@ -199,29 +177,73 @@ def gradescope_main(argv: list[str]) -> int:
     return 0
 
 
-def classroom_main(argv: list[str]) -> int:
-    """``python -m grader classroom --out DIR``."""
-    from grader.platforms.classroom import Settings, write_workflow
+def add_flags(parser: argparse.ArgumentParser, flags: list) -> None:
+    """Adds (flags, argparse settings) pairs to ``parser``."""
+    for names, settings in flags:
+        parser.add_argument(*names, **settings)
 
-    parser = command("classroom",
-                     "Writes DIR/.github/workflows/classroom.yml for a "
-                     "GitHub Classroom assignment's template repository.")
-    add_platform(parser, "DIR", 300, "300 s")
-    parser.add_argument("--grader-repo", required=True, metavar="OWNER/NAME",
-                        help="the GitHub repository holding this grader "
-                             "(a private one needs a GRADER_TOKEN secret)")
-    parser.add_argument("--grader-ref", default="main", metavar="REF",
-                        help="branch, tag or commit of the grader to use")
+
+def submission_limit_main(argv: list[str]) -> int:
+    """``python -m grader submission-limit check|record``: what the
+    Gradescope zip's run_autograder runs before and after grading. Exit
+    codes of ``check``: 0 grade, 10 over the limit (results written), 3
+    the metadata could not be read."""
+    from grader.platforms import submission_limit as limits
+    from grader.platforms.gradescope import LIMIT_FLAGS, limit_from
+
+    parser = command("submission-limit", "Applies a Gradescope submission "
+                     "limit (run by the autograder zip's run_autograder).")
+    parser.add_argument("step", choices=("check", "record"))
+    parser.add_argument("--metadata", required=True, metavar="PATH")
+    parser.add_argument("--results", required=True, metavar="PATH")
+    parser.add_argument("--grader-status", type=int, default=0)
+    add_flags(parser, LIMIT_FLAGS)
     args = parser.parse_args(argv)
     try:
-        path = write_workflow(Path(args.out), Settings(
-            grader_repo=args.grader_repo, grader_ref=args.grader_ref,
-            tasks=parse_tasks(args.tasks), keras_major=int(args.keras),
-            task_seconds=args.timeout))
+        limit = limit_from(vars(args))
+        if limit is None:
+            raise ValueError("--max-submissions is needed")
     except ValueError as error:
         parser.error(str(error))
-    print(f"wrote {path}: commit it to the assignment's template "
-          "repository (the workflow must stay named Autograding Tests)")
+    try:
+        if args.step == "record":
+            limits.record_file(Path(args.metadata), Path(args.results),
+                               limit, args.grader_status)
+            return 0
+        graded = limits.check_file(Path(args.metadata), Path(args.results),
+                                   limit)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        print(f"submission limit: {error}", file=sys.stderr)
+        return 3
+    return 0 if graded else 10
+
+
+def classroom50_main(argv: list[str]) -> int:
+    """``python -m grader classroom50 --out DIR``."""
+    from grader.platforms import classroom50
+
+    parser = command("classroom50",
+                     "Writes the Classroom 50 autograder folder DIR (commit "
+                     "it as CLASSROOM/autograders/ASSIGNMENT/ of the "
+                     "classroom50 repository). The grading options are "
+                     "those of python -m grader, except the defaults: "
+                     "--timeout what fits the 15-minute grade job, the "
+                     "bubblewrap sandbox.")
+    add_platform(parser, "DIR", timeout=None, sandbox="bwrap")
+    parser.add_argument("--visibility", default="visible",
+                        choices=classroom50.VISIBILITIES,
+                        help="when students see the model checks in the "
+                             "Release text (the file rules are always "
+                             "shown)")
+    args = parser.parse_args(argv)
+    try:
+        settings = classroom50.Settings(
+            options=options_from(vars(args)), visibility=args.visibility,
+            fixed_seconds=args.timeout is not None)
+        lines = classroom50.write_bundle(Path(args.out), settings)
+    except ValueError as error:
+        parser.error(str(error))
+    print("\n".join(lines))
     return 0
 
 
@@ -239,7 +261,7 @@ def compare_main(argv: list[str]) -> int:
     add_common(parser)
     args, options, folder = parse(parser, argv, "submission")
     started = time.monotonic()
-    options.pictures = True
+    options = replace(options, pictures=True)
     try:
         report = grade(folder, options)
     except Exception as error:
@@ -323,6 +345,8 @@ def batch_main(argv: list[str]) -> int:
                              "the class page and grades-similarity.csv "
                              "(never a grade change)")
     add_against(parser)
+    from grader.batch.term import TERM_FLAGS, term_from
+    add_flags(parser, TERM_FLAGS)
     add_common(parser)
     args, options, root = parse(parser, argv, "submissions")
     against = (known_dirs(parser, args)
@@ -333,9 +357,32 @@ def batch_main(argv: list[str]) -> int:
             parse_scheduler(args.scheduler)
         except ValueError as error:
             parser.error(str(error))
+    try:
+        term = term_from(vars(args))
+    except ValueError as error:
+        parser.error(str(error))
     from grader.batch import run_batch
-    return run_batch(root, Path(args.out), options, args.scheduler,
-                     args.resume, against=against)
+    try:
+        return run_batch(root, Path(args.out), options, args.scheduler,
+                         args.resume, term=term, against=against)
+    except Exception as error:  # the grader's side: never a student's row
+        return grader_failed(error)
+
+
+def doctor_main(argv: list[str]) -> int:
+    """``python -m grader doctor``: see :mod:`grader.doctor`."""
+    from grader.doctor import run_doctor
+
+    parser = command("doctor", "Says what this machine gives the grader "
+                     "and grades the reference's task 0 in a sandbox. Exit "
+                     "code 0: all well; 1: shortcomings; 3: cannot grade.")
+    add_common(parser)
+    parser.set_defaults(tasks="0")
+    try:
+        options = options_from(vars(parser.parse_args(argv)))
+    except ValueError as error:
+        parser.error(str(error))
+    return run_doctor(options)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -348,8 +395,12 @@ def main(argv: list[str] | None = None) -> int:
             return compare_main(argv[1:])
         if argv and argv[0] == "gradescope":
             return gradescope_main(argv[1:])
-        if argv and argv[0] == "classroom":
-            return classroom_main(argv[1:])
+        if argv and argv[0] == "classroom50":
+            return classroom50_main(argv[1:])
+        if argv and argv[0] == "doctor":
+            return doctor_main(argv[1:])
+        if argv and argv[0] == "submission-limit":
+            return submission_limit_main(argv[1:])
         if argv and argv[0] == "similarity":
             return similarity_main(argv[1:])
         return grade_main(argv)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping
 
 from grader.tasks import TASKS, parse_tasks
 
@@ -19,7 +19,7 @@ def default_cache_dir() -> Path:
     return Path(base)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Limits:
     """What one worker may use."""
 
@@ -36,25 +36,50 @@ class Limits:
         return int(2 * self.seconds + 30)
 
 
-@dataclass
-class Options:
-    """How to grade: which tasks, which Keras, limits, cache, parallelism."""
+OtherKeras = Literal["info", "best", "off"]
+SandboxLevel = Literal["auto", "bwrap", "uid", "none"]
 
-    tasks: list[int] = field(default_factory=lambda: sorted(TASKS))
+
+@dataclass(frozen=True)
+class Options:
+    """How to grade: plain, frozen data that every path takes whole (the
+    CLI, the pytest plugin, a batch's jobs on this machine or on Dask, the
+    platforms' entry points). Change one with ``dataclasses.replace``."""
+
+    tasks: tuple[int, ...] = tuple(sorted(TASKS))
     keras_major: int = 3
-    limits: Limits = field(default_factory=Limits)
-    cache_dir: Path | None = field(default_factory=default_cache_dir)
-    workers: int = 2
-    fork_server: bool = True  # start workers by fork from a TF-loaded server
-    sandbox: str = "auto"  # isolation level: auto, bwrap, uid or none
-    guard: bool = True  # the in-process audit hook (off only in tests)
     # The other Keras version: "info" grades the tasks that Keras itself
     # failed under it too and says what they score there; "best" keeps the
     # better score of every task; "off" grades one version only.
-    other_keras: str = "info"
+    other_keras: OtherKeras = "info"
+    limits: Limits = field(default_factory=Limits)
+    # Reuse the reference's cached measurements. The folder is
+    # ``cache_dir``, or when that is None the default of the machine that
+    # grades (:func:`default_cache_dir`, resolved there: a Dask worker
+    # uses its own), see :meth:`cache_folder`.
+    cache: bool = True
+    cache_dir: Path | None = None
+    workers: int = 2
+    fork_server: bool = True  # start workers by fork from a TF-loaded server
+    sandbox: SandboxLevel = "auto"  # isolation level: auto, bwrap, uid, none
+    guard: bool = True  # the in-process audit hook (off only in tests)
     # Also measure what the comparison page and PrairieLearn's images show
     # (a longer training, reconstructions, the VAE's latent plane).
     pictures: bool = False
+
+    def __post_init__(self) -> None:
+        # A list of tasks (or a str path) is accepted and stored as the
+        # frozen, hashable form.
+        object.__setattr__(self, "tasks", tuple(self.tasks))
+        if self.cache_dir is not None:
+            object.__setattr__(self, "cache_dir", Path(self.cache_dir))
+
+    def cache_folder(self) -> Path | None:
+        """Where the reference's measurements are cached on the machine
+        that calls this (None: no cache)."""
+        if not self.cache:
+            return None
+        return self.cache_dir or default_cache_dir()
 
 
 # The grading options of every command (``python -m grader``, ``batch``,
@@ -99,8 +124,8 @@ GRADING_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
 def options_from(values: Mapping[str, Any]) -> Options:
     """The :class:`Options` that parsed :data:`GRADING_FLAGS` give (keys
     are their argparse names: ``tasks``, ``no_other_keras``, ...; an
-    ``argparse.Namespace`` is read the same way); a ValueError for a
-    combination that makes no sense."""
+    ``argparse.Namespace`` is read the same way; a ``timeout`` of None is
+    the default); a ValueError for a combination that makes no sense."""
     if not isinstance(values, Mapping):
         values = vars(values)
     best = values["keras"] == "best"
@@ -109,14 +134,42 @@ def options_from(values: Mapping[str, Any]) -> Options:
                          "cannot be combined with --no-other-keras")
     if values["workers"] < 1:
         raise ValueError("--workers must be at least 1")
-    options = Options(tasks=parse_tasks(values["tasks"]),
-                      keras_major=3 if best else int(values["keras"]),
-                      other_keras="best" if best else
-                      "off" if values["no_other_keras"] else "info",
-                      limits=Limits(values["timeout"], values["memory"]),
-                      workers=values["workers"],
-                      fork_server=not values["no_fork_server"],
-                      sandbox=values["sandbox"])
-    if values["no_cache"]:
-        options.cache_dir = None
-    return options
+    return Options(tasks=tuple(parse_tasks(values["tasks"])),
+                   keras_major=3 if best else int(values["keras"]),
+                   other_keras="best" if best else
+                   "off" if values["no_other_keras"] else "info",
+                   limits=Limits(Limits.seconds if values["timeout"] is None
+                                 else values["timeout"], values["memory"]),
+                   cache=not values["no_cache"],
+                   workers=values["workers"],
+                   fork_server=not values["no_fork_server"],
+                   sandbox=values["sandbox"])
+
+
+def grading_argv(options: Options) -> list[str]:
+    """The :data:`GRADING_FLAGS` that give ``options`` (the inverse of
+    :func:`options_from` for every option the flags can set): how a
+    platform's script passes the same options on to ``python -m grader``.
+    Raises ValueError for an option no flag can express."""
+    base = Options()
+    fixed = replace(options, tasks=base.tasks, keras_major=3,
+                    other_keras="info", cache=True, workers=base.workers,
+                    fork_server=True, sandbox="auto", limits=replace(
+                        options.limits, seconds=base.limits.seconds,
+                        memory_mb=base.limits.memory_mb))
+    if fixed != base or (options.other_keras == "best"
+                         and options.keras_major != 3):
+        raise ValueError(f"no flags give these options: {options}")
+    keras = "best" if options.other_keras == "best" else \
+        str(options.keras_major)
+    argv = ["--tasks", ",".join(str(n) for n in options.tasks),
+            "--keras", keras, "--timeout", f"{options.limits.seconds:g}",
+            "--memory", str(options.limits.memory_mb),
+            "--workers", str(options.workers), "--sandbox", options.sandbox]
+    if options.other_keras == "off":
+        argv.append("--no-other-keras")
+    if not options.cache:
+        argv.append("--no-cache")
+    if not options.fork_server:
+        argv.append("--no-fork-server")
+    return argv

@@ -11,14 +11,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from grader.failures import SandboxFailed
 from grader.judge import keras_versions
 from grader.judge.checks.integrity import integrity_findings
 from grader.judge.engine import task_results
 from grader.options import Options
 from grader.paths import REPO_ROOT
 from grader.results import Report
+from grader.run.data_file import check_data
 from grader.run.isolation import Isolation, detect, hide_from_workers
 from grader.run.reference import library_versions, reference_results
+from grader.run.outcome import WorkerOutcome
 from grader.run.sandbox import run_tasks
 from grader.tasks import TASKS, Task
 
@@ -28,8 +31,9 @@ def private_paths(options: Options) -> list[Path]:
     grader's tests (their corpus holds correct solutions), the cache."""
     paths = [REPO_ROOT / t.filename for t in TASKS.values()]
     paths.append(REPO_ROOT / "tests")
-    if options.cache_dir is not None:
-        paths.append(options.cache_dir)
+    cache = options.cache_folder()
+    if cache is not None:
+        paths.append(cache)
     return paths
 
 
@@ -40,10 +44,21 @@ def measure_reference(tasks: list[Task], options: Options,
     error that kept them from being measured, into ``box``."""
     try:
         box["results"] = reference_results(
-            tasks, options.keras_major, options.limits, options.cache_dir,
-            isolation, pool, options.pictures)
+            tasks, options.keras_major, options.limits,
+            options.cache_folder(), isolation, pool, options.pictures)
     except BaseException as error:  # re-raised in the grading thread
         box["error"] = error
+
+
+def sandbox_failed(tasks: list[Task], error: SandboxFailed
+                   ) -> dict[int, WorkerOutcome]:
+    """Each task's outcome when its sandbox could not start: a failure of
+    the grader's, which every check of the task reports (never points
+    lost)."""
+    failure = {"type": "SandboxFailed", "message": str(error)}
+    return {t.number: WorkerOutcome(status="grader",
+                                    result={"grader_error": failure},
+                                    notes=[str(error)]) for t in tasks}
 
 
 def grade(submission: Path, options: Options,
@@ -67,6 +82,7 @@ def grade(submission: Path, options: Options,
 def _grade(submission: Path, options: Options, pool: ThreadPoolExecutor
            ) -> Report:
     started = time.monotonic()
+    check_data()
     isolation = detect(options.sandbox)
     if isolation.level == "uid":  # what a worker could otherwise read
         hide_from_workers(private_paths(options))
@@ -81,6 +97,8 @@ def _grade(submission: Path, options: Options, pool: ThreadPoolExecutor
                              options.limits, isolation, pool,
                              options.pictures, options.guard,
                              options.fork_server)
+    except SandboxFailed as error:  # the grader's failure: ERR!, exit 3
+        outcomes = sandbox_failed(present, error)
     finally:
         reference.join()
     if "error" in box:
@@ -141,7 +159,9 @@ def grade_other(submission: Path, options: Options, report: Report,
             pictures=options.pictures and best)
         try:
             other = grade(submission, other_options, pool)
-        except Exception as exc:  # the other version is information only
+        except Exception as exc:  # information only, unless it counts
+            if best:  # the better score is the grade: never a guess
+                raise
             problem = (f"grading under Keras {other_options.keras_major} "
                        f"failed: {type(exc).__name__}: {exc}")
     before = report.task_scores()

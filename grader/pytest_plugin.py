@@ -5,7 +5,9 @@ every grading option of ``python -m grader`` is here too (``--timeout`` is
 ``--grader-timeout``: pytest-timeout owns the other). The submission is
 graded once per session by :func:`grader.pipeline.grade`, as the CLI does,
 so both give the same verdicts; ``--tasks`` deselects the other tasks'
-tests.
+tests. When the grader itself fails (its sandbox, the reference, its own
+code), the session stops with exit code 3 and the cause in words, as the
+CLI does: no check is reported as the student's failure.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.failures import GraderFailure
 from grader.options import GRADING_FLAGS, options_from
 from grader.paths import REPO_ROOT
 from grader.pipeline import grade
@@ -71,6 +74,12 @@ def graded(request: pytest.FixtureRequest) -> Report:
         options = options_from(grading_values(config))
     except ValueError as error:
         raise pytest.UsageError(str(error)) from None
-    report = grade(Path(config.getoption("--submission")), options)
+    try:
+        report = grade(Path(config.getoption("--submission")), options)
+    except GraderFailure as error:
+        pytest.exit(f"grader error: {error}", returncode=3)
+    except Exception as error:  # the grader's own bug: not the student's
+        pytest.exit(f"grader error: {type(error).__name__}: {error}",
+                    returncode=3)
     config.stash[REPORT_KEY] = report
     return report

@@ -240,6 +240,69 @@ def test_resume_grades_only_what_is_left(local, klass, tmp_path):
     assert verdicts(again) == verdicts(out)
 
 
+def test_resume_with_compare_and_canvas_grades_nothing_again(
+        local, klass, tmp_path):
+    """An earlier batch in which one student's optimizer check passed, a
+    resumed batch with everything kept: the regrade report names that
+    student only, with the check; the totals go into Canvas's export."""
+    out, _, _ = local
+    old, again = tmp_path / "old" / "grades.csv", tmp_path / "grades.csv"
+    for target in (old, again):
+        target.parent.mkdir(exist_ok=True)
+        shutil.copy2(out, target)
+        shutil.copytree(reports_dir_of(out), reports_dir_of(target))
+    changed = "f_vanilla_relu_output"  # its output activation check fails
+    record_file = reports_dir_of(old) / f"{changed}.batch.json"
+    record = json.loads(record_file.read_text())
+    flipped = next(r for r in record["results"] if r["status"] == "failed")
+    flipped["status"] = "passed"
+    record_file.write_text(json.dumps(record))
+    rows = raw_rows(old)
+    for row in rows:
+        if row["student"] == changed:
+            row["total"] = f"{float(row['total']) + flipped['max_points']:g}"
+            row["task0"] = row["total"]
+    with open(old, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    names = sorted(p.name for p in klass.iterdir())
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "Student,ID,SIS User ID,SIS Login ID,Section,Autoencoders (7),"
+        "Current Score\n    Points Possible,,,,,37.00,(read only)\n"
+        + "".join(f"S{i},{i},,{n},A,," + "\n" for i, n in
+                  enumerate(names[1:] + ["nobody"])))
+    roster = tmp_path / "roster.csv"
+    roster.write_text(f"folder,login\n{names[1]},{names[2]}\n"
+                      f"{names[2]},{names[1]}\n")
+    done = batch(klass, again, "--resume", "--compare", str(old), "--canvas",
+                 str(export), "--canvas-column", "Autoencoders", "--roster",
+                 str(roster))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "resume: 12 of 12 folders already graded, 0 to grade" in \
+        done.stdout
+    assert "1 of 12 students' grades changed: 0 up, 1 down." in done.stdout
+    changes = raw_rows(again.with_name("grades-changes.csv"))
+    assert [r["student"] for r in changes] == [changed]
+    assert changes[0]["checks"].startswith(
+        f"task 0 {flipped['title']}: passed {flipped['max_points']:g} -> "
+        "failed 0: ")
+    page = parsed(again.with_suffix(".html"))
+    assert [cells[0] for cells, _ in page.tables["changes"][1:]] == [changed]
+    totals = {r["student"]: r["total"] for r in raw_rows(again)}
+    filled = {r["SIS Login ID"]: r["Autoencoders (7)"]
+              for r in raw_rows(again.with_name("grades-canvas.csv"))}
+    assert filled.pop("") == "37.00"  # the Points Possible row
+    assert filled.pop("nobody") == ""  # no folder: blank
+    swapped = {names[1]: names[2], names[2]: names[1]}
+    assert filled == {swapped.get(n, n): str(float(totals[n])).rstrip(
+        "0").rstrip(".") for n in names[1:]}
+    assert f"the folder {names[0]} matches no student" in done.stderr
+    assert names[0] in again.with_suffix(".html").read_text().split(
+        "id='canvas-extra'>", 1)[1].split("<", 1)[0]
+
+
 # ------------------------------------------------------------ the page
 
 class Page(HTMLParser):
@@ -480,3 +543,31 @@ def test_scheduler_argument():
                            "--scheduler", "local:0"], cwd=REPO_ROOT,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "local:N" in done.stderr
+
+
+def test_batch_keras_best_gives_the_score_of_a_single_keras_best_grading(
+        tmp_path):
+    # A Keras-2-style VAE (KL through auto.add_loss): Keras 3 fails on
+    # it, Keras 2 gives it full marks, so a batch that dropped --keras
+    # best (as it did) scores it lower than a single grading.
+    from grader.options import Options
+    from grader.pipeline import grade
+
+    name = "auto_add_loss_kl"
+    folder = REPO_ROOT / "tests" / "corpus" / "keras2" / "correct" / name
+    root = tmp_path / "class"
+    shutil.copytree(folder, root / name)
+    single = grade(folder, Options(tasks=(3,), other_keras="best",
+                                   cache_dir=CACHE))
+    facts = single.extra["keras"]["tasks"]["3"]
+    assert facts["scored_under"] == 2 and facts["keras3"] < facts["keras2"]
+    out = tmp_path / "grades.csv"
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "batch", str(root), "--out",
+         str(out), "--tasks", "3", "--keras", "best", "--timeout", "120"],
+        cwd=REPO_ROOT, env=dict(os.environ, GRADER_CACHE_DIR=str(CACHE)),
+        capture_output=True, text=True, timeout=800)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    (row,) = raw_rows(out)
+    assert float(row["total"]) == single.score, row  # same points: exact
+    assert "counted: Keras 2" in row["keras"]

@@ -1,28 +1,32 @@
-"""The platforms: Gradescope's zip run as Gradescope runs it, GitHub
-Classroom's workflow and reporter line, PrairieLearn's results file; every
+"""The platforms: Gradescope's zip run as Gradescope runs it,
+PrairieLearn's results file (Classroom 50: test_classroom50.py); every
 platform gets the points ``python -m grader`` gives."""
 from __future__ import annotations
 
+import argparse
 import base64
 import io
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import yaml
 from PIL import Image
 
+from grader import cli
+from grader.options import Limits, Options, options_from
 from grader.paths import REPO_ROOT
 from grader.judge.checks import checks_for
 from grader.judge.file_rules import RULES
 from grader.platforms.gradescope import Settings, build_zip
 from grader.platforms.submission import locate
-from grader.report import github, gradescope, prairielearn
+from grader.report import gradescope, prairielearn
 from grader.report.text import summary
 from grader.results import CheckResult, Report
 from grading import CACHE, KERAS_MAJOR, SUBMISSIONS, run_grader
@@ -131,8 +135,10 @@ def autograder(tmp_path_factory, expected) -> Path:
 def hanging_autograder(tmp_path_factory, expected) -> Path:
     """The same, with a short limit per task file."""
     out = tmp_path_factory.mktemp("zip-hang") / "autograder.zip"
-    build_zip(out, Settings(tasks=[0], keras_major=KERAS_MAJOR,
-                            task_seconds=HANG_SECONDS))
+    build_zip(out, Settings(Options(tasks=(0,), keras_major=KERAS_MAJOR,
+                                    workers=1,
+                                    limits=Limits(HANG_SECONDS)),
+                            fixed_seconds=True))
     return unpack(out, tmp_path_factory.mktemp("autograder-hang"))
 
 
@@ -278,125 +284,46 @@ def test_per_task_limit_fits_the_platform_timeout():
     for tasks in ([0], [0, 1, 2, 3]):
         for workers in (1, 2):
             for minutes in (10, 40):
-                settings = Settings(tasks=tasks, workers=workers,
-                                    platform_minutes=minutes)
-                settings.check()
-                jobs = -(-2 * len(tasks) // workers)
-                assert 90 + jobs * settings.task_limit() <= \
-                    settings.grading_seconds() < minutes * 60
-    with pytest.raises(ValueError):
-        Settings(task_seconds=300).check()  # 8 x 300 s > 10 min
+                for keras, per_task in (("info", 2), ("best", 4)):
+                    settings = Settings(Options(tasks=tasks,
+                                                workers=workers,
+                                                other_keras=keras),
+                                        platform_minutes=minutes)
+                    settings.check()
+                    jobs = -(-per_task * len(tasks) // workers)
+                    assert 90 + jobs * settings.task_limit() <= \
+                        settings.grading_seconds() < minutes * 60
+    with pytest.raises(ValueError):  # 8 x 300 s > 10 min
+        Settings(Options(limits=Limits(300)), fixed_seconds=True).check()
     with pytest.raises(ValueError):
         Settings(platform_minutes=60).check()
 
 
-# ------------------------------------------------------------ GitHub
-
-def workflow(tmp_path: Path) -> dict:
+def test_the_zip_grades_with_the_options_it_was_built_with(tmp_path):
+    """Every grading option given to ``python -m grader gradescope``
+    reaches the zip's grading command (and its reference measurement)."""
+    out = tmp_path / "autograder.zip"
+    argv = ["--tasks", "0,3", "--keras", "best", "--memory", "4096",
+            "--workers", "2", "--no-fork-server", "--sandbox", "bwrap"]
     done = subprocess.run(
-        [sys.executable, "-m", "grader", "classroom", "--out",
-         str(tmp_path), "--grader-repo", "school/autoencoders", "--tasks",
-         "0", "--keras", str(KERAS_MAJOR)], cwd=REPO_ROOT,
-        capture_output=True, text=True, timeout=60)
+        [sys.executable, "-m", "grader", "gradescope", "--out", str(out),
+         "--platform-timeout", "40", *argv],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    path = tmp_path / ".github" / "workflows" / "classroom.yml"
-    return yaml.safe_load(path.read_text())
-
-
-def test_workflow_is_what_the_reporter_reads(tmp_path):
-    flow = workflow(tmp_path)
-    assert flow["name"] == "Autograding Tests"
-    assert set(flow["on"]) >= {"push"}
-    assert list(flow["jobs"]) == ["run-autograding-tests"]
-    job = flow["jobs"]["run-autograding-tests"]
-    steps = job["steps"]
-    uses = [s.get("uses", "") for s in steps]
-    assert uses[0] == "actions/checkout@v4"
-    grader_checkout = steps[1]["with"]
-    assert grader_checkout["repository"] == "school/autoencoders"
-    python = next(s for s in steps if s.get("uses", "").startswith(
-        "actions/setup-python@"))
-    assert str(python["with"]["python-version"]) == "3.11"
-    install = next(s for s in steps if "pip install" in s.get("run", ""))
-    assert f"{grader_checkout['path']}/requirements.txt" in install["run"]
-    grade = next(s for s in steps if s.get("id"))
-    assert grade["working-directory"] == grader_checkout["path"]
-    assert "--github-output" in grade["run"] and "--tasks 0" in grade["run"]
-    reporter = steps[-1]
-    assert reporter["uses"] == \
-        "classroom-resources/autograding-grading-reporter@v1"
-    runners = reporter["with"]["runners"].split(",")
-    assert runners == [grade["id"]]
-    assert reporter["env"] == {
-        f"{grade['id'].upper()}_RESULTS":
-            f"${{{{ steps.{grade['id']}.outputs.result }}}}"}
-    assert reporter["if"] == "always()"
-    assert job["timeout-minutes"] > 5
-
-
-def test_workflow_grade_step_reports_the_points(tmp_path, expected):
-    """The Grade step's command, run as the runner would (bash, in the
-    grader checkout, the submission as the workspace)."""
-    flow = workflow(tmp_path / "repo")
-    grade = next(s for s in flow["jobs"]["run-autograding-tests"]["steps"]
-                 if s.get("id"))
-    workspace = tmp_path / "workspace"
-    shutil.copytree(FAULTY, workspace)
-    output = tmp_path / "github_output"
-    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    env = dict(os.environ, PATH=path, GITHUB_WORKSPACE=str(workspace),
-               RUNNER_TEMP=str(tmp_path), GITHUB_OUTPUT=str(output),
-               GRADER_CACHE_DIR=str(CACHE))
-    done = subprocess.run(["bash", "-e", "-c", grade["run"]], cwd=REPO_ROOT,
-                          env=env, capture_output=True, text=True,
-                          timeout=600)
-    assert done.returncode == 0, done.stderr  # failed checks: not an error
-    lines = output.read_text().splitlines()
-    assert len(lines) == 1
-    data = github.decode_line(lines[0])
-    report = expected["faulty"]
-    assert data["version"] == 1 and data["status"] == "fail"
-    assert data["max_score"] == report.max_score == TASK0_POINTS
-    assert sum(t["score"] for t in data["tests"]) == report.score
-    assert [t["score"] for t in data["tests"]] == \
-        [r.points for r in report.results]
-    assert {t["status"] for t in data["tests"]} == {"pass", "fail"}
-    assert all(set(t) >= {"name", "status", "score", "message"}
-               for t in data["tests"])
-    assert json.loads((tmp_path / "results.json").read_text()) == data
-
-
-@pytest.mark.parametrize(("status", "step_status"), [(1, 0), (3, 1)])
-def test_workflow_grade_step_reports_a_grader_that_cannot_run(
-        tmp_path, status, step_status):
-    flow = workflow(tmp_path / "repo")
-    grade = next(s for s in flow["jobs"]["run-autograding-tests"]["steps"]
-                 if s.get("id"))
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    (bin_dir / "python").write_text(f"#!/bin/sh\nexit {status}\n")
-    (bin_dir / "python").chmod(0o755)
-    output = tmp_path / "github_output"
-    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-               GITHUB_WORKSPACE=str(tmp_path), RUNNER_TEMP=str(tmp_path),
-               GITHUB_OUTPUT=str(output))
-    done = subprocess.run(["bash", "-e", "-c", grade["run"]], cwd=tmp_path,
-                          env=env, capture_output=True, text=True,
-                          timeout=60)
-    assert done.returncode == step_status  # 1: checks failed; 3: an error
-    data = github.decode_line(output.read_text().splitlines()[0])
-    assert data["status"] == "error"
-    assert "could not run" in data["tests"][0]["message"]
-
-
-def test_github_output_line_round_trip(expected):
-    line = github.output_line(github.results(expected["correct"]))
-    key, _, value = line.rstrip("\n").partition("=")
-    assert key == "result" and line.endswith("\n") and "\n" not in value
-    data = json.loads(base64.b64decode(value))
-    assert data["status"] == "pass"
-    assert sum(t["score"] for t in data["tests"]) == data["max_score"] == \
-        TASK0_POINTS
+    parser = argparse.ArgumentParser()
+    cli.add_common(parser)
+    wanted = options_from(parser.parse_args(argv))
+    for script in ("run_autograder", "setup.sh"):
+        with zipfile.ZipFile(out) as archive:
+            text = archive.read(script).decode()
+        line = next(line for line in text.splitlines()
+                    if line.startswith("GRADING_ARGS=("))
+        given = options_from(parser.parse_args(
+            shlex.split(line[len("GRADING_ARGS=("):-1])))
+        assert given == replace(wanted, limits=replace(
+            wanted.limits, seconds=given.limits.seconds)), script
+        # 4 jobs per task (both Keras versions, student and reference)
+        assert given.limits.seconds == (40 * 60 - 30 - 90) // 4
 
 
 # ------------------------------------------------------------ PrairieLearn

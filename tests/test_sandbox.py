@@ -21,6 +21,7 @@ import hashlib
 import os
 import shutil
 import socket
+import stat
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -30,7 +31,7 @@ import pytest
 
 from grader.paths import REPO_ROOT
 from grading import KERAS_MAJOR
-from grader.run.isolation import SandboxUnavailable, detect
+from grader.run.isolation import SandboxUnavailable, detect, python_readable
 from grader.options import Options
 from grader.pipeline import grade
 from grader.options import Limits
@@ -138,6 +139,61 @@ for _path in ["{repo}/0-vanilla.py", _found]:
     except (OSError, TypeError):
         pass
 ''',
+    "root_files": '''
+import os, stat
+_found = []
+for _path in {root_only!r}:
+    try:
+        with open(_path, "rb") as _f:
+            _f.read(1)
+        _found.append(_path)
+    except OSError:
+        pass
+# Everything readable here that this uid could not read by the file's
+# own modes: what only a privilege (root, a capability) would allow.
+_uid, _groups = os.getuid(), set(os.getgroups()) | {{os.getgid()}}
+for _top in ("/etc", "/root", "/home", "/var", "/srv", "/opt", "/tmp",
+             "/ae", "/work", "/usr/local"):
+    for _root, _dirs, _files in os.walk(_top):
+        for _name in _files:
+            _path = os.path.join(_root, _name)
+            try:
+                _info = os.stat(_path)
+                if not stat.S_ISREG(_info.st_mode):
+                    continue
+                with open(_path, "rb") as _f:
+                    _f.read(1)
+            except OSError:
+                continue
+            _mode = _info.st_mode
+            if not (_mode & stat.S_IROTH
+                    or (_info.st_uid == _uid and _mode & stat.S_IRUSR)
+                    or (_info.st_gid in _groups and _mode & stat.S_IRGRP)):
+                _found.append(_path)
+if _found:
+    raise RuntimeError("READABLE " + " ".join(sorted(_found)[:20]))
+''',
+    "fork_bomb": '''
+import os
+_started, _children = 0, []
+for _ in range(1000):
+    try:
+        _pid = os.fork()
+    except OSError:
+        break
+    if _pid == 0:
+        try:
+            os.execv("/bin/sleep", ["{mark}", "300"])
+        finally:
+            os._exit(0)
+    _children.append(_pid)
+    _started += 1
+for _pid in _children[10:]:  # room again for the models' threads
+    os.kill(_pid, 9)
+    os.waitpid(_pid, 0)
+if _started >= 1000:
+    raise RuntimeError(f"FORKED {{_started}}: no process limit")
+''',
     "other_student": '''
 import glob
 for _path in ["{classmate}/0-vanilla.py"] + glob.glob("{cache}/*"):
@@ -167,7 +223,34 @@ SENTENCES = {
     "segfault": ("read raw memory through ctypes", "segmentation fault"),
     "find_reference": ("read files outside its folder", None),
     "other_student": ("read files outside its folder", None),
+    "root_files": (None, None),
+    "fork_bomb": ("fork the process", "left"),
 }
+# Each folder holds a correct 1-sparse.py too: whatever the hostile
+# 0-vanilla.py does, the other task keeps full marks and is accused of
+# nothing (its own uid, folder and processes).
+WITH_SIBLING = ("kill_grader", "stdout_flood", "setsid_daemon",
+                "ctypes_system", "fork_bomb", "root_files")
+
+
+def root_only_files() -> list[str]:
+    """Files on this machine that only root (or their group) may read:
+    what a worker must never find, at any level."""
+    found = []
+    for top in ("/etc", "/root", "/var/log", "/var/lib"):
+        for root, dirs, files in os.walk(top):
+            for name in files:
+                path = os.path.join(root, name)
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue
+                if stat.S_ISREG(info.st_mode) and not (
+                        info.st_mode & stat.S_IROTH):
+                    found.append(path)
+            if len(found) > 400:
+                return found
+    return found
 
 
 def levels() -> list[str]:
@@ -263,6 +346,7 @@ def hostile(tmp_path_factory):
     listener = Listener()
     listener.start()
     canaries, cases = [], [(levels()[0], True, "classmate", classmate)]
+    root_only = root_only_files()
     for level in levels():
         for guard in (True, False) if level == levels()[0] else (False,):
             for name, snippet in HOSTILE.items():
@@ -273,13 +357,14 @@ def hostile(tmp_path_factory):
                 text = snippet.format(
                     outside=outside, grader=REPO_ROOT / "grader",
                     tmp_canary=canary, mark=MARK, port=listener.port,
-                    repo=REPO_ROOT, classmate=classmate, cache=cache)
+                    repo=REPO_ROOT, classmate=classmate, cache=cache,
+                    root_only=root_only)
                 (folder / "0-vanilla.py").write_text(
                     FAULTY + text if name in APPENDED else
                     REFERENCE.replace(
                         "import tensorflow.keras as keras\n",
                         "import tensorflow.keras as keras\n" + text, 1))
-                if name in ("kill_grader", "stdout_flood"):
+                if name in WITH_SIBLING:
                     shutil.copy(REPO_ROOT / "1-sparse.py", folder)
                 cases.append((level, guard, name, folder))
     # The reference measured first, so the cache stays as it is from here.
@@ -321,7 +406,7 @@ def hostile(tmp_path_factory):
 
 def test_every_level_this_machine_offers_is_tested():
     assert "bwrap" in levels()
-    if os.geteuid() == 0:
+    if os.geteuid() == 0 and python_readable():
         assert "uid" in levels()
 
 
@@ -364,6 +449,33 @@ def test_each_hostile_file_gets_its_sentence(hostile, name):
                 (level, guard, name)
 
 
+def test_root_files_are_never_readable_inside(hostile):
+    # Guard off: only the operating system stands between the task file
+    # and every file of this machine that its uid may not read.
+    for (level, guard, case), report in hostile["reports"].items():
+        if case == "root_files" and not guard:
+            messages = " | ".join(r.message for r in report.results)
+            assert "READABLE" not in messages, (level, messages)
+            assert report.find(0, "seeded-training").status == "passed"
+
+
+def test_a_thousand_forks_stay_under_the_process_limit(hostile):
+    for (level, guard, case), report in hostile["reports"].items():
+        if case == "fork_bomb" and not guard:
+            messages = " | ".join(r.message for r in report.results)
+            assert "FORKED" not in messages, (level, messages)
+            assert "running after it ended" in messages, (level, messages)
+
+
+def test_root_gets_the_strongest_level_without_loosening_the_host():
+    if os.geteuid() != 0:
+        pytest.skip("root's level")
+    isolation = detect("auto")
+    assert (isolation.level, isolation.privileged) == ("bwrap", True)
+    assert isolation.full and isolation.warning() is None
+    assert "started by root" in isolation.describe()
+
+
 def test_the_sandbox_kills_the_grader_process_never(hostile):
     # Killing its parent and grandparent: at worst the task's own sandbox
     # dies; the task fails with one sentence and task 1 is graded.
@@ -371,7 +483,9 @@ def test_the_sandbox_kills_the_grader_process_never(hostile):
         if case != "kill_grader" or guard:
             continue
         result = report.find(0, "loads")
-        if level == "bwrap":
+        if detect(level).uid_per_task:  # root's: the OS refuses the kill
+            assert result.status == "passed", result.message
+        elif level == "bwrap":  # one uid for all: the task kills its own
             assert result.status == "failed"
             assert "the sandbox it ran in was killed" in result.message
         assert report.find(1, "seeded-training").status == "passed"

@@ -7,22 +7,28 @@ jobs, :mod:`grader.batch.table` writes the CSV as rows complete,
 :mod:`grader.batch.progress` shows progress and :mod:`grader.batch.resume`
 finds what an interrupted batch already did. Each student's report is
 written beside the CSV (text, Gradescope JSON and the status dict), and
-the class page :mod:`grader.report.class_page` last.
+the class page :mod:`grader.report.class_page` last; before it,
+:mod:`grader.batch.term` writes the regrade report (``--compare``) and the
+Canvas import file (``--canvas``).
 """
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from grader.batch.jobs import JobSpec, pack
+from grader.batch.jobs import pack
 from grader.batch.progress import Progress
 from grader.batch.resume import kept_rows, record_path
 from grader.batch.table import Table, columns, row_of
-from grader.run.isolation import detect, hide_from_workers
-from grader.run.reference import ReferenceUnavailable
+from grader.batch.version import grader_version
+from grader.failures import GraderFailure
 from grader.options import Options
+from grader.run.isolation import detect, hide_from_workers
+
+if TYPE_CHECKING:
+    from grader.batch.term import Term
 
 
 def reports_dir_of(out: Path) -> Path:
@@ -52,18 +58,20 @@ def save_record(record: dict[str, Any], reports_dir: Path) -> Path:
 
 def run_batch(root: Path, out: Path, options: Options,
               scheduler: str | None = None, resume: bool = False,
-              stream: TextIO | None = None,
+              stream: TextIO | None = None, term: Term | None = None,
               against: list[Path] | None = None) -> int:
     """Grades every folder in ``root``; writes ``out``, the reports and
-    the class page. With ``against`` (a list, maybe empty, of known
-    solutions' folders) the class is compared for similarity too
+    the class page, and what ``term`` (a :class:`grader.batch.term.Term`)
+    asks for. Every folder is graded with ``options``, the whole object, on
+    whichever machine grades it. With ``against`` (a list, maybe empty, of
+    known solutions' folders) the class is compared for similarity too
     (:mod:`grader.batch.similarity`). Returns the exit code: 0, or 3 when
     the grader itself failed (the reference could not be measured, some
     row has status ``error``, or the similarity comparison failed)."""
     from grader.report.class_page import write_class_page
 
     stream = stream or sys.stdout
-    spec = JobSpec.from_options(options)
+    version = grader_version(options)
     reports_dir = reports_dir_of(out)
     reports_dir.mkdir(parents=True, exist_ok=True)
     if detect(options.sandbox).level == "uid":
@@ -74,9 +82,9 @@ def run_batch(root: Path, out: Path, options: Options,
                   "no student's worker can read it", file=stream)
     folders = student_folders(root)
     packed = {f.name: pack(f) for f in folders}
-    header = columns(spec.tasks)
+    header = columns(options.tasks)
     kept = kept_rows(out, reports_dir, {n: d for n, (_, d) in packed.items()},
-                     spec.version, header) if resume else {}
+                     version, header) if resume else {}
     todo = [(name, payload, digest)
             for name, (payload, digest) in packed.items()
             if name not in kept]
@@ -89,10 +97,10 @@ def run_batch(root: Path, out: Path, options: Options,
     progress = Progress(len(todo), stream)
     if scheduler:
         from grader.batch.cluster import run_dask
-        results = run_dask(todo, spec, scheduler)
+        results = run_dask(todo, options, version, scheduler)
     else:
         from grader.batch.local import run_local
-        results = run_local(todo, spec)
+        results = run_local(todo, options, version)
     try:
         for record in results:
             name = record["student"]
@@ -100,24 +108,30 @@ def run_batch(root: Path, out: Path, options: Options,
                 continue
             records[name] = record
             text_path = save_record(record, reports_dir)
-            table.add(row_of(record, spec.tasks, str(text_path)))
+            table.add(row_of(record, options.tasks, str(text_path)))
             status = ("" if record["status"] == "graded"
                       else f" [{record['status']}]")
             progress.advance(f"{name}: {record['score']:g}/"
                              f"{record['max_score']:g}{status}")
-    except ReferenceUnavailable as error:
+    except GraderFailure as error:  # before any folder was graded
         print(f"grader error: {error}", file=sys.stderr)
         return 3
     finally:
         progress.close()
         table.finish()
+    sections = []
+    if term is not None:
+        from grader.batch.term import write_term_outputs
+        sections = write_term_outputs(term, out, records,
+                                      list(options.tasks), reports_dir.name,
+                                      stream)
     section: str | None = ""
     if against is not None:
         from grader.batch.similarity import similarity_report
-        section = similarity_report(root, out, against, list(spec.tasks),
+        section = similarity_report(root, out, against, list(options.tasks),
                                     stream)
     page = write_class_page(out.with_suffix(".html"), records, reports_dir,
-                            list(spec.tasks), section or "")
+                            list(options.tasks), sections, section or "")
     print(f"grades written to {out}; class page {page}", file=stream)
     failed = section is None or any(r["status"] == "error"
                                     for r in records.values())

@@ -13,8 +13,9 @@ import time
 from contextlib import ExitStack
 from typing import Any, Iterable, Iterator
 
-from grader.batch.jobs import JobSpec, failure, grade_job
+from grader.batch.jobs import failure, grade_job
 from grader.batch.local import Job
+from grader.options import Options
 
 
 def parse_scheduler(text: str) -> tuple[str, int]:
@@ -34,9 +35,11 @@ def parse_scheduler(text: str) -> tuple[str, int]:
     return text, 0
 
 
-def run_dask(jobs: Iterable[Job], spec: JobSpec, scheduler: str
-             ) -> Iterator[dict[str, Any]]:
-    """Yields each job's status dict as it completes on the cluster."""
+def run_dask(jobs: Iterable[Job], options: Options, version: str,
+             scheduler: str) -> Iterator[dict[str, Any]]:
+    """Yields each job's status dict as it completes on the cluster. Each
+    task carries the whole ``options`` object (pickled with the job); the
+    machine that runs it resolves the cache folder."""
     import dask
     from distributed import Client, LocalCluster, as_completed
 
@@ -57,7 +60,8 @@ def run_dask(jobs: Iterable[Job], spec: JobSpec, scheduler: str
         started = time.monotonic()
         futures = {}
         for name, payload, digest in jobs:
-            future = client.submit(grade_job, name, payload, digest, spec,
+            future = client.submit(grade_job, name, payload, digest,
+                                   options, version,
                                    key=f"grade-{digest}-{name}", pure=False)
             futures[future] = (name, digest)
         for future in as_completed(futures):
@@ -65,7 +69,7 @@ def run_dask(jobs: Iterable[Job], spec: JobSpec, scheduler: str
             try:
                 yield future.result()
             except Exception as error:  # KilledWorker, lost scheduler, ...
-                yield failure(name, spec, digest,
+                yield failure(name, version, digest,
                               f"Dask could not run the job: "
                               f"{type(error).__name__}: {error}", started)
             future.release()

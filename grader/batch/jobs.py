@@ -19,88 +19,26 @@ import threading
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from grader.options import Limits, Options, default_cache_dir
-from grader.paths import GRADER_DIR, REPO_ROOT
+from grader.batch.version import grader_version
+from grader.failures import GraderFailure
+from grader.options import Options
 from grader.pipeline import grade
 from grader.results import Report
 from grader.run.isolation import detect
-from grader.run.reference import (ReferenceUnavailable, library_versions,
-                                  reference_results)
+from grader.run.reference import reference_results
 from grader.run.sandbox import MAX_COPIED_FILE
 from grader.tasks import TASKS
-# Sources that only render or schedule: they cannot change a verdict.
-NOT_VERDICT = ("batch", "report")
+
 # A folder's status, most serious first (a folder gets the first that fits).
 STATUSES = ("error", "timeout", "crashed", "no result", "missing files",
             "graded")
 WORKER_STATUS = {"timeout": "timeout", "crashed": "crashed",
                  "no-result": "no result", "missing": "missing files"}
 TASK_FILES = {n: t.filename for n, t in TASKS.items()}
-
-
-@dataclass(frozen=True)
-class JobSpec:
-    """How every folder of a batch is graded (plain data, sent to workers).
-
-    ``cache`` says whether to reuse the reference's measurements; the cache
-    folder is the one of the machine that runs the job
-    (``$GRADER_CACHE_DIR`` or ``~/.cache/autoencoders-grader`` there).
-    """
-
-    tasks: tuple[int, ...]
-    keras_major: int = 3
-    seconds: float = 180.0
-    memory_mb: int = 8192
-    workers: int = 2
-    fork_server: bool = True
-    cache: bool = True
-    sandbox: str = "auto"
-    version: str = field(default="", compare=False)
-
-    @classmethod
-    def from_options(cls, options: Options) -> "JobSpec":
-        """The job spec of these grading options."""
-        spec = cls(tuple(options.tasks), options.keras_major,
-                   options.limits.seconds, options.limits.memory_mb,
-                   options.workers, options.fork_server,
-                   options.cache_dir is not None, options.sandbox)
-        return cls(**{**asdict(spec), "version": grader_version(spec)})
-
-    def options(self) -> Options:
-        """The grading options on the machine that runs the job."""
-        return Options(tasks=list(self.tasks), keras_major=self.keras_major,
-                       limits=Limits(self.seconds, self.memory_mb),
-                       cache_dir=default_cache_dir() if self.cache else None,
-                       workers=self.workers, fork_server=self.fork_server,
-                       sandbox=self.sandbox)
-
-
-def grader_version(spec: JobSpec) -> str:
-    """A digest of everything a verdict depends on besides the folder.
-
-    The grader's sources (not the batch and page code), the reference
-    solutions, the library versions, the data file's size and the grading
-    options. Two machines with the same digest give the same verdicts.
-    """
-    digest = hashlib.sha256()
-    for path in sorted(GRADER_DIR.rglob("*.py")):
-        relative = path.relative_to(GRADER_DIR)
-        if relative.parts[0] in NOT_VERDICT:
-            continue
-        digest.update(str(relative).encode() + b"\0" + path.read_bytes())
-    for number in sorted(TASKS):
-        digest.update((REPO_ROOT / TASKS[number].filename).read_bytes())
-    digest.update(repr(sorted(library_versions().items())).encode())
-    mnist = os.environ.get("MNIST_PATH")
-    size = os.path.getsize(mnist) if mnist and os.path.isfile(mnist) else 0
-    digest.update(f"mnist {size}".encode())
-    digest.update(repr((spec.tasks, spec.keras_major, spec.seconds,
-                        spec.memory_mb)).encode())
-    return digest.hexdigest()[:16]
 
 
 def folder_files(folder: Path) -> list[Path]:
@@ -142,27 +80,26 @@ def unpack(payload: bytes, target: Path) -> None:
 
 
 _machine_guard = threading.Lock()
-_prepared: set[tuple[str, JobSpec]] = set()
+_prepared: set[tuple[str, Options]] = set()
 
 
-def prepare_reference(spec: JobSpec, pool: ThreadPoolExecutor) -> None:
+def prepare_reference(options: Options, pool: ThreadPoolExecutor) -> None:
     """Measures the reference once per machine (cached, under a file lock).
 
     Every process on the machine that grades waits for the first one to
     write the cache, then reads it; without a cache it is measured here.
     """
-    options = spec.options()
-    key = (str(options.cache_dir), spec)
-    if options.cache_dir is None or key in _prepared:
+    cache = options.cache_folder()
+    key = (str(cache), options)
+    if cache is None or key in _prepared:
         return
-    options.cache_dir.mkdir(parents=True, exist_ok=True)
-    with _machine_guard, open(options.cache_dir / ".batch.lock", "w") as lock:
+    cache.mkdir(parents=True, exist_ok=True)
+    with _machine_guard, open(cache / ".batch.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             reference_results([TASKS[n] for n in options.tasks],
                               options.keras_major, options.limits,
-                              options.cache_dir, detect(options.sandbox),
-                              pool)
+                              cache, detect(options.sandbox), pool)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
         _prepared.add(key)
@@ -170,7 +107,11 @@ def prepare_reference(spec: JobSpec, pool: ThreadPoolExecutor) -> None:
 
 def folder_status(report: Report) -> tuple[str, str]:
     """The folder's status and, unless graded, the sentence that explains
-    it (the message of the check that reports the problem)."""
+    it: ``error`` where a check says the grader failed (``ERR!``), else
+    the message of the check that reports how a worker ended."""
+    if report.grader_errors:
+        first = report.grader_errors[0]
+        return "error", f"task {first.task}: {first.message}"
     found = {n: WORKER_STATUS.get(s, "graded")
              for n, s in report.extra.get("workers", {}).items()}
     for status in STATUSES:
@@ -181,63 +122,69 @@ def folder_status(report: Report) -> tuple[str, str]:
     return "graded", ""
 
 
-def failure(name: str, spec: JobSpec, digest: str, detail: str,
+def failure(name: str, version: str, digest: str, detail: str,
             started: float) -> dict[str, Any]:
     """The status dict of a folder the grader could not grade."""
     return {"student": name, "status": "error", "detail": detail,
-            "hash": digest, "version": spec.version, "scores": {},
+            "hash": digest, "version": version, "scores": {},
             "score": 0.0, "max_score": 0.0, "results": [], "extra": {},
             "text": f"Grading {name}\n\ngrader error: {detail}",
             "gradescope": None, "seconds": time.monotonic() - started,
             "host": socket.gethostname(), "pid": os.getpid()}
 
 
-def grade_job(name: str, payload: bytes, digest: str, spec: JobSpec,
-              pool: ThreadPoolExecutor | None = None) -> dict[str, Any]:
-    """Grades one folder sent as bytes; returns its status dict.
+def grade_job(name: str, payload: bytes, digest: str, options: Options,
+              version: str = "", pool: ThreadPoolExecutor | None = None
+              ) -> dict[str, Any]:
+    """Grades one folder sent as bytes with ``options`` (the batch's whole
+    options object); returns its status dict.
 
     Runs wherever it is scheduled (this process, or a Dask worker): the
-    reference's measurements come from that machine's cache. Never raises.
+    reference's measurements come from that machine's cache. ``version``
+    is the batch's :func:`grader.batch.version.grader_version`: a machine
+    whose grader differs refuses the job. Never raises.
     """
     started = time.monotonic()
     try:
-        here = grader_version(spec)
-        if spec.version and here != spec.version:
-            return failure(name, spec, digest,
+        here = grader_version(options)
+        if version and here != version:
+            return failure(name, version, digest,
                            f"{socket.gethostname()} runs another grader "
-                           f"(version {here}, batch {spec.version}): "
-                           "install the same grader, libraries and data",
-                           started)
+                           f"(version {here}, batch {version}): install "
+                           "the same grader, libraries and data", started)
         own = pool is None
-        pool = pool or ThreadPoolExecutor(max_workers=max(1, spec.workers))
+        pool = pool or ThreadPoolExecutor(max_workers=max(1,
+                                                          options.workers))
         try:
-            prepare_reference(spec, pool)
+            prepare_reference(options, pool)
             with tempfile.TemporaryDirectory(prefix="ae-batch-") as tmp:
                 os.chmod(tmp, 0o700)  # no other user reads a submission
                 folder = Path(tmp) / "s"
                 unpack(payload, folder)
-                report = grade(folder, spec.options(), pool)
+                real = str(folder.resolve())
+                report = grade(folder, options, pool)
         finally:
             if own:
                 pool.shutdown()
-            real = str(folder.resolve())
         report.submission = name
         for result in report.results:
             result.message = result.message.replace(real, name)
         status, detail = folder_status(report)
         scores = report.task_scores()
         return {"student": name, "status": status, "detail": detail,
-                "hash": digest, "version": spec.version,
+                "hash": digest, "version": version,
                 "scores": {str(n): list(scores.get(n, (0.0, 0.0)))
-                           for n in spec.tasks},
+                           for n in options.tasks},
                 "score": report.score, "max_score": report.max_score,
                 "results": [asdict(r) for r in report.results],
                 "extra": report.extra, "text": report.text(TASK_FILES),
                 "gradescope": report.gradescope(),
                 "seconds": time.monotonic() - started,
                 "host": socket.gethostname(), "pid": os.getpid()}
-    except ReferenceUnavailable as error:
-        return failure(name, spec, digest, f"grader error: {error}", started)
+    except GraderFailure as error:  # the sandbox, the reference, ...
+        return failure(name, version, digest, f"grader error: {error}",
+                       started)
     except Exception as error:  # a job reports, it never raises
-        return failure(name, spec, digest,
-                       f"{type(error).__name__}: {error}", started)
+        return failure(name, version, digest,
+                       f"grader error: {type(error).__name__}: {error}",
+                       started)

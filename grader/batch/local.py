@@ -1,6 +1,6 @@
 """Runs a batch's jobs on this machine, as ``python -m grader batch`` did.
 
-Folders are graded ``spec.workers`` at a time; their task files share one
+Folders are graded ``options.workers`` at a time; their task files share one
 pool of that many threads (each folder in a sandbox of its own), and the
 reference is measured (or read from the cache) once, before the first
 folder.
@@ -10,22 +10,26 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, Iterable, Iterator
 
-from grader.batch.jobs import JobSpec, grade_job, prepare_reference
+from grader.batch.jobs import grade_job, prepare_reference
+from grader.options import Options
 
 Job = tuple[str, bytes, str]  # student, zip of the folder, its digest
 
 
-def run_local(jobs: Iterable[Job], spec: JobSpec) -> Iterator[dict[str, Any]]:
-    """Yields each job's status dict as it completes.
+def run_local(jobs: Iterable[Job], options: Options, version: str
+              ) -> Iterator[dict[str, Any]]:
+    """Yields each job's status dict as it completes (every job graded
+    with ``options``, the batch's version digest ``version``).
 
-    Raises :class:`grader.run.reference.ReferenceUnavailable` before any
-    folder is graded if the reference cannot be measured.
+    Raises a :class:`grader.failures.GraderFailure` before any folder is
+    graded if the reference cannot be measured.
     """
-    workers = max(1, spec.workers)
+    workers = max(1, options.workers)
     with ThreadPoolExecutor(max_workers=workers) as pool, \
             ThreadPoolExecutor(max_workers=workers) as outer:
-        prepare_reference(spec, pool)
-        futures = [outer.submit(grade_job, name, payload, digest, spec, pool)
+        prepare_reference(options, pool)
+        futures = [outer.submit(grade_job, name, payload, digest, options,
+                                version, pool)
                    for name, payload, digest in jobs]
         for future in as_completed(futures):
             yield future.result()

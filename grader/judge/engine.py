@@ -18,7 +18,14 @@ from grader.tasks import Task
 
 
 def grader_failure(doing: str, error: dict) -> str:
-    """The sentence for a failure of the grader's own code."""
+    """The sentence for a failure of the grader's own code (or of its
+    sandbox, which could not start)."""
+    if error.get("type") == "SandboxFailed":
+        return (f"the grader could not start the sandbox it runs your file "
+                f"in, so nothing was measured ({error.get('message')}): "
+                "this is a problem of the grading machine, not of your "
+                "file; no points were decided here. Your instructor can run "
+                "python -m grader doctor to see why")
     return (f"the grader failed while {doing} ({error.get('type')}: "
             f"{error.get('message')}): this is a bug in the grader, not a "
             "verdict on your file; no points were decided here. Please "

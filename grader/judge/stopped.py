@@ -27,7 +27,7 @@ def worker_problem(task: Task, outcome: WorkerOutcome,
                    limits: Limits) -> str | None:
     """One sentence for a worker that brought back no usable result:
     what was refused, or what stopped it."""
-    if outcome.status == "ok":
+    if outcome.status in ("ok", "grader"):  # "grader": checks say ERR!
         return None
     name = task.filename
     if outcome.status == "timeout":
@@ -39,6 +39,8 @@ def worker_problem(task: Task, outcome: WorkerOutcome,
     if outcome.status == "disk":
         return (f"grading {name} was stopped: it wrote more than "
                 f"{limits.disk_mb} MB of files")
+    if outcome.status == "too-large":
+        return f"{name} was not graded: " + "; ".join(outcome.notes)
     if outcome.status == "sandbox":
         return (f"grading {name} was stopped: the sandbox it ran in was "
                 "killed (" + "; ".join(outcome.notes or ["by the task file "

@@ -1,10 +1,11 @@
 """The inputs the probes and the seeded training run use.
 
-MNIST comes from the ``.npz`` named by ``MNIST_PATH`` when that is set and
-readable; otherwise the grader makes synthetic digit-like images (strokes on
-a 28x28 canvas) from a fixed seed, so grading never needs the network. The
-source is part of every result, and student and reference always see the
-same data.
+MNIST comes from the ``.npz`` named by ``MNIST_PATH`` when that is set (a
+file that cannot be read is the grader's failure: the parent checks it
+first, see :mod:`grader.run.data_file`); otherwise the grader makes
+synthetic digit-like images (strokes on a 28x28 canvas) from a fixed seed,
+so grading never needs the network. The source is part of every result,
+and student and reference always see the same data.
 """
 from __future__ import annotations
 
@@ -37,8 +38,9 @@ def labelled_images() -> tuple[np.ndarray, np.ndarray, str]:
                 images = data["x_test"][:2000].astype("float32") / 255.0
                 labels = data["y_test"][:2000].astype("int64")
             return images, labels, f"MNIST ({os.path.basename(path)})"
-        except Exception:  # unreadable: fall back, and say so in the source
-            pass
+        except Exception as error:  # the parent checked it: never silent
+            raise RuntimeError(f"MNIST_PATH={path} cannot be read: "
+                               f"{error}") from error
     images, strokes = synthetic_digits(2000, with_strokes=True)
     return images, strokes, "synthetic digit-like images (seed 0)"
 

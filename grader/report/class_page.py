@@ -98,9 +98,11 @@ def check_label(result: dict[str, Any]) -> str:
 
 def write_class_page(path: Path, records: dict[str, dict[str, Any]],
                      reports_dir: Path, tasks: list[int],
+                     sections: list[str] | None = None,
                      similarity: str = "") -> Path:
-    """Writes the class page to ``path`` and returns it; ``similarity``
-    is the similarity section's HTML, if any
+    """Writes the class page to ``path`` and returns it; ``sections``
+    (HTML) go under the heading (:mod:`grader.report.term_sections`), and
+    ``similarity`` is the similarity section's HTML, if any
     (:mod:`grader.report.similarity_section`)."""
     reports = reports_dir.name
     names = sorted(records)
@@ -109,7 +111,7 @@ def write_class_page(path: Path, records: dict[str, dict[str, Any]],
     parts = [f"<h1>Class report: {len(names)} students</h1>",
              "<p>" + ", ".join(f"{count} {html.escape(status)}"
                                for status, count in sorted(statuses.items()))
-             + "</p>"]
+             + "</p>"] + list(sections or [])
 
     # Score distributions.
     figures = []

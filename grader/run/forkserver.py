@@ -1,13 +1,15 @@
 """A fork server: imports TensorFlow once, then forks one worker per job.
 
 Started by :class:`grader.run.session.Session` as ``python -P -m
-grader.run.forkserver LEVEL`` (inside bubblewrap at the ``bwrap`` level, as
-root at the ``uid`` level). It reads one JSON job per line on stdin; for
-each it forks a child that isolates itself (see :func:`child`) and runs
-:func:`grader.measure.worker.main`. The server answers on stdout with ``{"id",
-"pid"}`` when a child starts and ``{"id", "exit"}`` when it ends, and
-stops a job on ``{"kill": id}``. It never runs TensorFlow itself, so the
-children start from a clean, unthreaded TensorFlow.
+grader.run.forkserver MODE`` (see :func:`grader.run.bwrap.server_mode`):
+inside bubblewrap (``bwrap-root``: as root, without a user namespace;
+``bwrap``: in one), as root at the ``uid`` level. It reads one JSON job
+per line on stdin; for each it forks a child that isolates itself (see
+:func:`child`) and runs :func:`grader.measure.worker.main`. The server
+answers on stdout with ``{"id", "pid"}`` when a child starts and ``{"id",
+"exit"}`` when it ends, and stops a job on ``{"kill": id}``. It never runs
+TensorFlow itself, so the children start from a clean, unthreaded
+TensorFlow.
 
 The pipes a job writes its result and its output to are inherited from
 the parent (their numbers are in the job); each child closes every other
@@ -16,6 +18,7 @@ job's pipes.
 from __future__ import annotations
 
 import ctypes
+import io
 import json
 import os
 import resource
@@ -28,6 +31,7 @@ import threading
 _send_lock = threading.Lock()
 _state_lock = threading.Lock()
 _active: dict[int, dict] = {}  # job id -> job, with its "pid"
+_ran: set[int] = set()  # every job id this server started
 _all_fds: set[int] = set()
 CLONE_NEWNET = 0x40000000
 PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 4, 38
@@ -85,17 +89,30 @@ def processes() -> list[tuple[int, int, int]]:
 def sweep(job: dict, level: str) -> int:
     """Kills every process the job left behind; returns how many.
 
-    Those of its session; at the uid level every process of its uid; in
-    bubblewrap, once no other job runs there, every process but the
-    server (a daemon that left the job's session counts for that job).
+    A job with a uid of its own (root's levels): every process of that
+    uid, whatever session it made for itself, and no other. Otherwise
+    (bubblewrap in a user namespace: one uid for all) those of its
+    session; and once no other job runs there, every process but the
+    server is killed, but counted for this job only where it was the
+    sandbox's one job: a daemon that left its session cannot be traced
+    to a task there, and no sibling is charged with it.
     """
-    me, left = os.getpid(), []
+    me, left, stray = os.getpid(), [], []
     for pid, session, uid in processes():
         if pid in (1, me) or pid == job["pid"]:
             continue
-        if session == job["pid"] or (level == "uid" and uid == job["uid"]) \
-                or (level == "bwrap" and not _active):
+        if job.get("uid") is not None:
+            if uid == job["uid"]:
+                left.append(pid)
+        elif session == job["pid"]:
             left.append(pid)
+        elif level == "bwrap" and not _active:
+            (left if _ran == {job["id"]} else stray).append(pid)
+    for pid in stray:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
     try:  # the worker itself, when it is stopped before it ends
         os.killpg(job["pid"], signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
@@ -105,7 +122,7 @@ def sweep(job: dict, level: str) -> int:
             os.kill(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-    if level == "uid" and job.get("uid"):
+    if job.get("uid") is not None:
         killer = os.fork()
         if killer == 0:
             try:
@@ -151,6 +168,33 @@ def child(job: dict, level: str) -> None:
     """
     from grader.measure import worker
 
+    try:
+        prepare(job, level)
+    except BaseException as error:  # before any student code: the grader's
+        setup_failed(job, error)
+    worker.main(job)
+
+
+def setup_failed(job: dict, error: BaseException) -> None:
+    """Reports a worker that could not be set up (its copy, its uid, its
+    limits) as the grader's error, in the job's result; never returns."""
+    from grader import transport
+    from grader.measure.errors import grader_error
+
+    failure = grader_error(error)
+    failure["message"] = ("the sandbox could not set up the worker: "
+                          f"{type(error).__name__}: {error}")[:400]
+    try:
+        buffer = io.BytesIO()  # numpy's writer seeks: not on a pipe
+        transport.dump({"token": job["token"], "task": job["task"],
+                        "grader_error": failure}, buffer)
+        os.write(job["result_fd"], buffer.getvalue())
+    finally:
+        os._exit(71)
+
+
+def prepare(job: dict, level: str) -> None:
+    """Isolates this process for ``job`` (see :func:`child`)."""
     os.setsid()
     mine = {job["result_fd"], job["output_fd"]}
     for fd in _all_fds - mine:
@@ -166,10 +210,17 @@ def child(job: dict, level: str) -> None:
     # server's buffers and locks.
     sys.stdout = open(1, "w", buffering=1, closefd=False)
     sys.stderr = open(2, "w", buffering=1, closefd=False)
-    if job.get("src"):
-        shutil.copytree(job["src"], job["cwd"])
+    if job.get("src"):  # bubblewrap: into the task's own tmpfs
+        shutil.copytree(job["src"], job["cwd"], dirs_exist_ok=True)
+    if level == "bwrap-root":  # the copy becomes the worker's alone
+        for root, dirs, files in os.walk(job["cwd"]):
+            for name in [root] + [os.path.join(root, n)
+                                  for n in dirs + files]:
+                os.chown(name, job["uid"], job["uid"])
+        os.chmod(job["cwd"], 0o700)
     if level == "uid":
         network_namespace()
+    if level in ("uid", "bwrap-root"):
         os.setgroups([])
         os.setgid(job["uid"])
         os.setuid(job["uid"])
@@ -180,7 +231,6 @@ def child(job: dict, level: str) -> None:
     os.environ.update(job["env"])
     tempfile.tempdir = None  # read TMPDIR again
     sys.argv = ["grader.measure.worker"]
-    worker.main(job)
 
 
 def serve(level: str) -> None:
@@ -204,6 +254,7 @@ def serve(level: str) -> None:
                     os._exit(70)
             job["pid"] = pid
             _active[job["id"]] = job
+            _ran.add(job["id"])
         for fd in (job["result_fd"], job["output_fd"]):
             _all_fds.discard(fd)
             os.close(fd)
@@ -225,8 +276,8 @@ def main() -> None:
     data.labelled_images()  # read once; the workers inherit it
     integrity.preload()
     send({"ready": True, "level": level,
-          "network": level == "bwrap" or (level == "uid"
-                                          and probe_network())})
+          "network": level.startswith("bwrap") or (level == "uid"
+                                                   and probe_network())})
     serve(level)
     # The grader closed the pipe, or died: no job outlives it.
     with _state_lock:

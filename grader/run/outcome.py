@@ -9,7 +9,9 @@ from typing import Any
 class WorkerOutcome:
     """What came back from one worker run."""
 
-    # "ok", "timeout", "crashed", "no-result", "output", "disk", "sandbox"
+    # "ok", "timeout", "crashed", "no-result", "output", "disk", "sandbox",
+    # "too-large" (refused before anything was copied), "grader" (its
+    # sandbox could not start: the grader's failure)
     status: str
     result: dict[str, Any] | None = None
     returncode: int | None = None

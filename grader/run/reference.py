@@ -102,7 +102,8 @@ def reference_results(tasks: list[Task], keras_major: int, limits: Limits,
             if outcome.status != "ok" or failure(outcome.result):
                 raise ReferenceUnavailable(
                     f"measuring the reference {task.filename} failed "
-                    f"({outcome.status}): {outcome.output[-1500:]}")
+                    f"({outcome.status}): "
+                    + "; ".join(outcome.notes + [outcome.output[-1500:]]))
             found[task.number] = outcome.result
             path = paths[task.number]
             if path is not None:

@@ -14,12 +14,17 @@ from __future__ import annotations
 from concurrent.futures import Executor
 from pathlib import Path
 
+from grader.failures import SandboxFailed
 from grader.options import Limits
 from grader.run.isolation import Isolation
 from grader.run.outcome import WorkerOutcome
 from grader.run.session import ServerGone, Session
-from grader.run.tree import MAX_COPIED_FILE, copy_submission
+from grader.run.tree import copy_submission, size_problem
 from grader.tasks import Task
+
+# What a batch packs of a folder's file: anything larger is over every
+# size limit of a grading (``file_mb``, ``disk_mb``) anyway.
+MAX_COPIED_FILE = 64 * 1024 * 1024
 
 __all__ = ["MAX_COPIED_FILE", "ServerGone", "Session", "copy_submission",
            "run_tasks"]
@@ -32,31 +37,51 @@ def run_tasks(folder: Path, tasks: list[Task], keras_major: int,
     """Measures ``tasks`` of ``folder`` on ``pool``'s threads: one session
     for all of them (with ``fork=False``, one per task: each worker then
     imports TensorFlow itself), and a fresh one for the tasks whose
-    session died before they could start."""
+    session died before they could start.
+
+    A task file over the size limits is refused before anything is
+    copied (status ``too-large``). Raises :class:`SandboxFailed` when no
+    sandbox can be started at all: the grader's failure, not the task's.
+    """
     outcomes: dict[int, WorkerOutcome] = {}
-    pending = list(tasks)
+    pending = []
+    for task in tasks:
+        problem = size_problem(folder, task.filename, limits.file_mb,
+                               limits.disk_mb)
+        if problem:
+            outcomes[task.number] = WorkerOutcome(status="too-large",
+                                                  notes=[problem])
+        else:
+            pending.append(task)
     while pending:
         groups = [pending] if fork else [[t] for t in pending]
-        sessions = [Session(folder, group, keras_major, limits, isolation,
-                            pictures, guard) for group in groups]
+        sessions: list[Session] = []
+        retry, why = [], []
         try:
+            for group in groups:
+                try:
+                    sessions.append(Session(folder, group, keras_major,
+                                            limits, isolation, pictures,
+                                            guard))
+                except ServerGone as error:
+                    retry += group
+                    why.append(str(error))
             futures = [(task, pool.submit(session.run, task))
-                       for session, group in zip(sessions, groups)
-                       for task in group]
-            retry = []
+                       for session in sessions for task in session.tasks
+                       .values()]
             for task, future in futures:
                 try:
                     outcomes[task.number] = future.result()
-                except ServerGone:
+                except ServerGone as error:
                     retry.append(task)
+                    why.append(str(error))
         finally:
             for session in sessions:
                 session.close()
-        if len(retry) == len(pending):  # nothing started: give up
-            for task in retry:
-                outcomes[task.number] = WorkerOutcome(
-                    status="sandbox", notes=["the sandbox did not start"])
-            break
+        if len(retry) == len(pending):  # nothing started: the grader's
+            raise SandboxFailed(
+                f"the {isolation.level} sandbox for {folder.name} did not "
+                f"start: {why[0] if why else 'no reason given'}")
         pending = retry
     # A task file can kill its own sandbox, and with it the other tasks
     # running there: each of those is measured again, alone; the one

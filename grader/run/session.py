@@ -25,7 +25,7 @@ from typing import Any
 from grader.options import Limits
 from grader.paths import REPO_ROOT
 from grader.run.bwrap import SANDBOX_ROOT, server_argv
-from grader.run.isolation import Isolation, UidLease, drop_to
+from grader.run.isolation import Isolation, UidLease
 from grader.run.outcome import WorkerOutcome
 from grader.run.pipes import MAX_RESULT, Reader, take_result
 from grader.run.tree import (base_env, copy_submission, disk_used,
@@ -47,16 +47,13 @@ class Session:
         self.limits, self.isolation = limits, isolation
         self.pictures = pictures
         self.guard = guard
-        # bubblewrap: one unprivileged uid for the sandbox; uid level: one
-        # per worker, so that sweeping one worker's processes spares the
-        # others and no worker can reach another's folder.
+        # Root's levels: one unprivileged uid per worker, so that its
+        # processes are counted (and limited) as its own, sweeping them
+        # spares the others, and no worker can reach another's folder.
         self.leases: dict[int, UidLease] = {}
-        if isolation.as_uid:
-            shared = UidLease() if isolation.level == "bwrap" else None
+        if isolation.uid_per_task:
             for task in tasks:
-                self.leases[task.number] = shared or UidLease()
-        self.uid = next(iter(self.leases.values())).uid \
-            if self.leases and isolation.level == "bwrap" else None
+                self.leases[task.number] = UidLease()
         self.home = Path(tempfile.mkdtemp(prefix="ae-grader-"))
         # task number -> result r/w, output r/w
         self.pipes: dict[int, tuple[int, int, int, int]] = {}
@@ -69,13 +66,22 @@ class Session:
         for task in tasks:
             copy_submission(folder, self.home / "src" / task.stem)
         prepare_tree(self.home, {t.stem: self.uid_of(t) for t in tasks},
-                     isolation.level, self.uid)
+                     isolation.level)
         for task in tasks:
             result_r, result_w = os.pipe()
             output_r, output_w = os.pipe()
             self.pipes[task.number] = (result_r, result_w, output_r,
                                        output_w)
-        self._start(keras_major)
+        try:
+            self._start(keras_major)
+        except ServerGone:  # nothing runs: give back what it holds
+            for r_r, _, o_r, _ in self.pipes.values():
+                os.close(r_r)
+                os.close(o_r)
+            for lease in self.leases.values():
+                lease.release()
+            shutil.rmtree(self.home, ignore_errors=True)
+            raise
 
     # ------------------------------------------------------------ start
     def uid_of(self, task: Task) -> int | None:
@@ -88,8 +94,8 @@ class Session:
         return self.home / "work" / task.stem
 
     def _argv(self, fds: list[int]) -> list[str]:
-        return server_argv(self.isolation.level, fds, self.limits.disk_mb,
-                           self.home)
+        return server_argv(self.isolation, fds, self.limits.disk_mb,
+                           self.home, [t.stem for t in self.tasks.values()])
 
     def _start(self, keras_major: int) -> None:
         bwrap = self.isolation.level == "bwrap"
@@ -107,15 +113,34 @@ class Session:
             server_env["MNIST_FD"] = str(mnist_fd)
         fds = [fd for r_r, r_w, o_r, o_w in self.pipes.values()
                for fd in (r_w, o_w)]
-        self.process = subprocess.Popen(
-            self._argv(fds), cwd=self.home, env=server_env,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, text=True, start_new_session=True,
-            pass_fds=fds + ([mnist_fd] if mnist_fd is not None else []),
-            preexec_fn=drop_to(self.uid) if bwrap and self.uid else None)
-        for fd in fds + ([mnist_fd] if mnist_fd is not None else []):
-            os.close(fd)
+        stderr_r, stderr_w = os.pipe()
+        try:
+            self.process = subprocess.Popen(
+                self._argv(fds), cwd=self.home, env=server_env,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=stderr_w, text=True, start_new_session=True,
+                pass_fds=fds + ([mnist_fd] if mnist_fd is not None else []))
+        except OSError as error:  # no bwrap, no interpreter: never started
+            os.close(stderr_r)
+            raise ServerGone(f"{type(error).__name__}: {error}") from error
+        finally:
+            os.close(stderr_w)
+            for fd in fds + ([mnist_fd] if mnist_fd is not None else []):
+                os.close(fd)
+        # What the sandbox itself says (bubblewrap's errors, a server that
+        # cannot import): its last lines explain a start that failed.
+        self.stderr = Reader(stderr_r, 0, keep_all=False)
+        self.stderr.start()
         threading.Thread(target=self._read, daemon=True).start()
+
+    def said(self) -> str:
+        """The last lines the sandbox (bubblewrap, the server) printed."""
+        self.stderr.join(2)
+        noise = ("WARNING: All log messages", "I0000", "W0000")
+        lines = [line for line in bytes(self.stderr.data).decode(
+            "utf-8", "replace").splitlines()
+            if line.strip() and not line.startswith(noise)]
+        return "\n".join(lines[-8:])
 
     def _read(self) -> None:
         for line in self.process.stdout:
@@ -167,7 +192,10 @@ class Session:
         server died before its job could start."""
         started = time.monotonic()
         if not self.ready.wait(120) or self.dead:
-            raise ServerGone("the sandbox did not start")
+            said = self.said() if self.dead else ""
+            raise ServerGone("the sandbox did not start"
+                             + (f": {said}" if said else
+                                " within 120 s" if not self.dead else ""))
         token = secrets.token_hex(16)
         result_r, _, output_r, _ = self.pipes[task.number]
         result = Reader(result_r, MAX_RESULT, keep_all=True)
@@ -184,7 +212,9 @@ class Session:
                     self._job(task, token)) + "\n")
                 self.process.stdin.flush()
             except OSError as error:
-                raise ServerGone(str(error)) from error
+                said = self.said()
+                raise ServerGone(f"the sandbox stopped reading jobs ({error})"
+                                 + (f": {said}" if said else "")) from error
         status = self._wait(task, record, output)
         result.join(5)
         output.join(2)
@@ -194,7 +224,9 @@ class Session:
                                     "utf-8", "replace"))
         if outcome.status == "ok" and "exit" not in record:
             if not record["started"].is_set():
-                raise ServerGone("the sandbox died")
+                said = self.said()
+                raise ServerGone("the sandbox died before the job started"
+                                 + (f": {said}" if said else ""))
             outcome.status = "sandbox"
         if outcome.status == "ok":
             take_result(outcome, result, token)

@@ -7,25 +7,56 @@ import shutil
 import signal
 from pathlib import Path
 
-MAX_COPIED_FILE = 20 * 1024 * 1024
 PASSED_ENV = ("PATH", "LANG", "LC_ALL", "MNIST_PATH", "SYSTEMROOT")
 WORLD_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm")
 
 
-def copy_submission(source: Path, target: Path) -> list[str]:
-    """Copies the regular top-level files; returns what was skipped."""
+def folder_files(source: Path) -> list[Path]:
+    """What a grading copies of a folder: its regular top-level files."""
+    if not source.is_dir():
+        return []
+    return [entry for entry in sorted(source.iterdir())
+            if not entry.is_symlink() and entry.is_file()]
+
+
+def megabytes(size: int) -> str:
+    """A size in words: '31.0 MB'."""
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def size_problem(source: Path, filename: str, file_mb: int,
+                 disk_mb: int) -> str | None:
+    """Why the task file ``filename`` of ``source`` cannot be graded for
+    its size, decided before anything is copied: the file itself over
+    ``file_mb`` (the largest file a worker may have), or the folder's
+    files together over ``disk_mb`` (its writable space). None if it fits.
+    """
+    files = folder_files(source)
+    sizes = {entry.name: entry.stat().st_size for entry in files}
+    if sizes.get(filename, 0) > file_mb * 1024 * 1024:
+        return (f"{filename} is {megabytes(sizes[filename])}: a task file "
+                f"may be at most {file_mb} MB. Is something large pasted "
+                "into it (data, a saved model)? Keep the data in its own "
+                "file and load it at run time")
+    total = sum(sizes.values())
+    if total > disk_mb * 1024 * 1024:
+        largest = sorted(sizes.items(), key=lambda item: -item[1])[:3]
+        named = ", ".join(f"{name} ({megabytes(size)})"
+                          for name, size in largest)
+        return (f"the folder's files come to {megabytes(total)}, more than "
+                f"the {disk_mb} MB a grading may use (the largest: {named}): "
+                "remove the files the tasks do not need")
+    return None
+
+
+def copy_submission(source: Path, target: Path) -> None:
+    """Copies the regular top-level files (their sizes were checked by
+    :func:`size_problem` first) and makes the worker's temporary folder."""
     target.mkdir(parents=True)
-    skipped = []
-    for entry in sorted(source.iterdir()) if source.is_dir() else []:
-        if entry.is_symlink() or not entry.is_file():
-            continue
-        if entry.stat().st_size > MAX_COPIED_FILE:
-            skipped.append(entry.name)
-            continue
+    for entry in folder_files(source):
         shutil.copyfile(entry, target / entry.name)
         os.chmod(target / entry.name, 0o644)
     (target / ".tmp").mkdir()
-    return skipped
 
 
 def base_env(keras_major: int, pythonpath: str) -> dict[str, str]:
@@ -92,11 +123,14 @@ def sweep_uid(uid: int) -> None:
                 pass
 
 
-def prepare_tree(home: Path, uids: dict[str, int | None], level: str,
-                 sandbox_uid: int | None) -> None:
+def prepare_tree(home: Path, uids: dict[str, int | None], level: str
+                 ) -> None:
     """Ownership and modes of a session's tree (``home/src/<stem>`` for
-    each task, uid of its worker in ``uids``): only the session's uids may
-    use it. Outside bubblewrap each worker gets ``home/work/<stem>``."""
+    each task, uid of its worker in ``uids``). Outside bubblewrap each
+    worker gets ``home/work/<stem>``, its own uid's alone; under bubblewrap
+    the fork server copies ``src/<stem>`` into the task's own tmpfs (as
+    root, handing it to the worker's uid), so ``home`` stays the grader's
+    alone."""
     if level != "bwrap":  # folders on the host
         os.chmod(home, 0o711)
         (home / "work").mkdir(mode=0o711)
@@ -107,9 +141,6 @@ def prepare_tree(home: Path, uids: dict[str, int | None], level: str,
                 for path in [work, *work.rglob("*")]:
                     os.chown(path, uid, uid)
                 os.chmod(work, 0o700)
-    elif sandbox_uid is not None:  # bubblewrap as an unprivileged uid
-        for path in [home, *home.rglob("*")]:
-            os.chown(path, sandbox_uid, sandbox_uid)
 
 
 def disk_used(work: Path, level: str, uid: int | None) -> int:

@@ -7,9 +7,8 @@
 set -euo pipefail
 
 # Settings, written by `python -m grader gradescope`.
-TASKS="@TASKS@"
-KERAS="@KERAS@"
-WORKERS="@WORKERS@"
+# The grading options (grader.options.grading_argv of the zip's Options).
+GRADING_ARGS=(@GRADING_ARGS@)
 
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 SOURCE="$ROOT/source"
@@ -38,8 +37,7 @@ cd "$SOURCE"
 status=0
 GRADER_CACHE_DIR="$SOURCE/.grader-cache" TF_CPP_MIN_LOG_LEVEL=3 \
     PYTHONPATH="$SOURCE" "$VENV/bin/python" -m grader "$SOURCE" \
-    --tasks "$TASKS" --keras "$KERAS" --workers "$WORKERS" --timeout 900 \
-    || status=$?
+    "${GRADING_ARGS[@]}" --timeout 900 || status=$?
 if [ "$status" -gt 1 ]; then
     echo "setup: measuring the reference failed ($status); each grading will try again"
 fi
