@@ -259,7 +259,7 @@ def test_class_page_section_renders_in_headless_chromium(corpus, tmp_path):
     page = write_class_page(
         tmp_path / "grades.html", {"alice": record},
         tmp_path / "grades-reports", [0],
-        similarity_section([shown], "grades-similarity.csv"))
+        similarity=similarity_section([shown], "grades-similarity.csv"))
     text = page.read_text()
     assert "Similar solutions" in text and "<details class='pair' open>" \
         in text
