@@ -1,7 +1,7 @@
 """The command line, and the only module that parses arguments:
 ``python -m grader [DIR]``, ``batch``, ``compare``, ``gradescope``,
-``classroom50`` and ``doctor``. Every command grades through
-:func:`grader.pipeline.grade`."""
+``classroom50``, ``doctor`` and ``similarity``. Every grading command goes
+through :func:`grader.pipeline.grade`."""
 from __future__ import annotations
 
 import argparse
@@ -18,7 +18,7 @@ from grader.pipeline import grade
 from grader.platforms.submission import locate
 from grader.report import outputs, prairielearn
 from grader.report.gradescope import VISIBILITIES
-from grader.tasks import TASKS
+from grader.tasks import TASKS, parse_tasks
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
@@ -273,6 +273,57 @@ def compare_main(argv: list[str]) -> int:
     return 3 if report.grader_errors else 0
 
 
+def add_against(parser: argparse.ArgumentParser) -> None:
+    """``--against KNOWN_DIR ...``: known solutions to compare with."""
+    parser.add_argument("--against", nargs="+", default=[],
+                        metavar="KNOWN_DIR",
+                        help="folders of known solutions (e.g. cloned "
+                             "public repositories; any folder holding a "
+                             "task file, at any depth, is one)")
+
+
+def known_dirs(parser: argparse.ArgumentParser,
+               args: argparse.Namespace) -> list[Path]:
+    """The ``--against`` folders (a usage error if one is not a folder)."""
+    for name in args.against:
+        if not Path(name).is_dir():
+            parser.error(f"--against {name}: not a folder")
+    return [Path(name) for name in args.against]
+
+
+def similarity_main(argv: list[str]) -> int:
+    """``python -m grader similarity CLASS_DIR --out similarity.csv``."""
+    from grader.similarity import compare_class
+    from grader.similarity.table import summary, write_csv
+
+    parser = command("similarity",
+                     "Compares every pair of students' task files (one "
+                     "folder per student), and each against known "
+                     "solutions; writes every pair's similarity to a CSV. "
+                     "Evidence for a human, never a grade.")
+    parser.add_argument("submissions", help="folder of student folders")
+    add_against(parser)
+    parser.add_argument("--tasks", metavar="0,3",
+                        help="compare only these tasks (default: all)")
+    parser.add_argument("--out", required=True, metavar="similarity.csv")
+    args = parser.parse_args(argv)
+    root = Path(args.submissions)
+    if not root.is_dir():
+        parser.error(f"{root} is not a folder")
+    try:
+        tasks = parse_tasks(args.tasks)
+    except ValueError as error:
+        parser.error(str(error))
+    against = known_dirs(parser, args)
+    try:
+        comparisons = compare_class(root, against, tasks)
+        path = write_csv(Path(args.out), comparisons)
+    except Exception as error:
+        return grader_failed(error)
+    print("\n".join(summary(comparisons) + [f"every pair in {path}"]))
+    return 0
+
+
 def batch_main(argv: list[str]) -> int:
     """``python -m grader batch DIR --out grades.csv``."""
     parser = command("batch",
@@ -289,10 +340,17 @@ def batch_main(argv: list[str]) -> int:
     parser.add_argument("--resume", action="store_true",
                         help="keep the rows of folders already graded with "
                              "the same files and grader; grade the rest")
+    parser.add_argument("--similarity", action="store_true",
+                        help="compare the class's files too: a section of "
+                             "the class page and grades-similarity.csv "
+                             "(never a grade change)")
+    add_against(parser)
     from grader.batch.term import TERM_FLAGS, term_from
     add_flags(parser, TERM_FLAGS)
     add_common(parser)
     args, options, root = parse(parser, argv, "submissions")
+    against = (known_dirs(parser, args)
+               if args.similarity or args.against else None)
     if args.scheduler:
         from grader.batch.cluster import parse_scheduler
         try:
@@ -306,7 +364,7 @@ def batch_main(argv: list[str]) -> int:
     from grader.batch import run_batch
     try:
         return run_batch(root, Path(args.out), options, args.scheduler,
-                         args.resume, term=term)
+                         args.resume, term=term, against=against)
     except Exception as error:  # the grader's side: never a student's row
         return grader_failed(error)
 
@@ -343,6 +401,8 @@ def main(argv: list[str] | None = None) -> int:
             return doctor_main(argv[1:])
         if argv and argv[0] == "submission-limit":
             return submission_limit_main(argv[1:])
+        if argv and argv[0] == "similarity":
+            return similarity_main(argv[1:])
         return grade_main(argv)
     except SystemExit as exit_:  # argparse: usage errors exit with 2
         return int(exit_.code or 0)

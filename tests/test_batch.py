@@ -34,6 +34,7 @@ from grader.batch.table import Table, columns
 from grader.report.class_page import normalized, write_class_page
 
 FAULTY = Path(__file__).resolve().parent / "corpus" / "faulty"
+KNOWN = FAULTY.parent / "similarity" / "known"
 TIMEOUT = "40"
 HANGS = "c_hangs"
 CORRECT = ("a_reference", "b_sequential")
@@ -108,7 +109,8 @@ def verdicts(out: Path) -> dict[str, tuple]:
 def local(klass, tmp_path_factory):
     out = tmp_path_factory.mktemp("local") / "grades.csv"
     started = time.monotonic()
-    done = batch(klass, out, "--workers", "2")
+    done = batch(klass, out, "--workers", "2", "--similarity", "--against",
+                 str(KNOWN))
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     return out, done.stdout, time.monotonic() - started
 
@@ -387,6 +389,30 @@ def test_class_page_tables_links_and_images(local):
     problems = {cells[0]: cells[1] for cells, _ in page.tables["problems"]
                 [1:]}
     assert problems == {HANGS: "timeout", "d_missing": "missing files"}
+
+
+def test_similarity_csv_and_section_beside_the_grades(local, klass):
+    """--similarity: every pair of task 0 in grades-similarity.csv, the
+    section on the class page; the grades are those of the same batch
+    (the other tests of this module read them). The two students with the
+    same one-line mistake in the reference's code are not flagged: what
+    they share is the course's."""
+    out = local[0]
+    with open(out.with_name("grades-similarity.csv"), newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    students = [f.name for f in klass.iterdir()
+                if (f / "0-vanilla.py").is_file()]
+    assert len(rows) == len(students) * (len(students) - 1) // 2 \
+        + len(students)  # and each against the known solution
+    assert {r["task"] for r in rows} == {"0-vanilla.py"}
+    same = next(r for r in rows
+                if {r["student"], r["other"]} == {"f_vanilla_relu_output",
+                                                  SAME})
+    assert same["flagged"] == "no"
+    page = out.with_suffix(".html").read_text()
+    assert "<h2>Similar solutions</h2>" in page
+    assert "0 flagged of" in page
+    assert "similarity: 0 flagged pairs" in local[1]
 
 
 def test_class_page_lists_integrity_failures(tmp_path):

@@ -58,13 +58,16 @@ def save_record(record: dict[str, Any], reports_dir: Path) -> Path:
 
 def run_batch(root: Path, out: Path, options: Options,
               scheduler: str | None = None, resume: bool = False,
-              stream: TextIO | None = None, term: Term | None = None) -> int:
+              stream: TextIO | None = None, term: Term | None = None,
+              against: list[Path] | None = None) -> int:
     """Grades every folder in ``root``; writes ``out``, the reports and
     the class page, and what ``term`` (a :class:`grader.batch.term.Term`)
     asks for. Every folder is graded with ``options``, the whole object, on
-    whichever machine grades it. Returns the exit code: 0, or 3 when the
-    grader itself failed (the reference could not be measured, or some
-    row has status ``error``)."""
+    whichever machine grades it. With ``against`` (a list, maybe empty, of
+    known solutions' folders) the class is compared for similarity too
+    (:mod:`grader.batch.similarity`). Returns the exit code: 0, or 3 when
+    the grader itself failed (the reference could not be measured, some
+    row has status ``error``, or the similarity comparison failed)."""
     from grader.report.class_page import write_class_page
 
     stream = stream or sys.stdout
@@ -122,7 +125,14 @@ def run_batch(root: Path, out: Path, options: Options,
         sections = write_term_outputs(term, out, records,
                                       list(options.tasks), reports_dir.name,
                                       stream)
+    section: str | None = ""
+    if against is not None:
+        from grader.batch.similarity import similarity_report
+        section = similarity_report(root, out, against, list(options.tasks),
+                                    stream)
     page = write_class_page(out.with_suffix(".html"), records, reports_dir,
-                            list(options.tasks), sections)
+                            list(options.tasks), sections, section or "")
     print(f"grades written to {out}; class page {page}", file=stream)
-    return 3 if any(r["status"] == "error" for r in records.values()) else 0
+    failed = section is None or any(r["status"] == "error"
+                                    for r in records.values())
+    return 3 if failed else 0

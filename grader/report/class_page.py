@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from grader.report.compare_page import LOAD_CHECK, image_tag, png, pyplot
+from grader.report.similarity_section import CSS as SIMILARITY_CSS
 from grader.tasks import TASKS
 
 CSS = """
@@ -97,9 +98,12 @@ def check_label(result: dict[str, Any]) -> str:
 
 def write_class_page(path: Path, records: dict[str, dict[str, Any]],
                      reports_dir: Path, tasks: list[int],
-                     sections: list[str] | None = None) -> Path:
+                     sections: list[str] | None = None,
+                     similarity: str = "") -> Path:
     """Writes the class page to ``path`` and returns it; ``sections``
-    (HTML) go under the heading (:mod:`grader.report.term_sections`)."""
+    (HTML) go under the heading (:mod:`grader.report.term_sections`), and
+    ``similarity`` is the similarity section's HTML, if any
+    (:mod:`grader.report.similarity_section`)."""
     reports = reports_dir.name
     names = sorted(records)
     graded = [n for n in names if records[n].get("results")]
@@ -206,9 +210,12 @@ def write_class_page(path: Path, records: dict[str, dict[str, Any]],
               f"{rows}</table>" if tampered else
               "<p>None.</p>" if has_integrity else
               "<p>This grader has no integrity check.</p>"]
+    if similarity:
+        parts.append(similarity)
     page = ("<!DOCTYPE html><html><head><meta charset='utf-8'>"
             "<title>Class report</title>"
-            f"<style>{CSS}</style></head><body>" + "\n".join(parts)
+            f"<style>{CSS}{SIMILARITY_CSS}</style></head><body>"
+            + "\n".join(parts)
             + LOAD_CHECK + "</body></html>\n")
     path.write_text(page)
     return path
