@@ -25,8 +25,8 @@ from grader.options import Options
 from grader.paths import REPO_ROOT
 from grader.pipeline import grade
 from grader.run.data_file import mnist_problem
-from grader.run.isolation import (Isolation, bwrap_problem, detect,
-                                  python_paths, readable_by_others)
+from grader.run.bwrap import bwrap_problem, python_paths
+from grader.run.isolation import Isolation, detect, readable_by_others
 from grader.run.reference import library_versions
 from grader.tasks import TASKS
 

@@ -18,7 +18,7 @@ from grader.judge.engine import grader_failure
 from grader.judge.stopped import worker_problem
 from grader.options import Limits
 from grader.paths import REPO_ROOT
-from grader.run import isolation
+from grader.run import bwrap, isolation
 from grader.run.isolation import Isolation, SandboxUnavailable
 from grader.run.sandbox import run_tasks
 from grader.tasks import TASKS
@@ -99,7 +99,7 @@ def test_root_never_falls_back_to_no_sandbox(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.setattr(isolation, "python_readable", lambda: False)
     isolation.detect.cache_clear()
-    isolation.bwrap_problem.cache_clear()
+    bwrap.bwrap_problem.cache_clear()
     try:
         with pytest.raises(SandboxUnavailable) as caught:
             isolation.detect("auto")
@@ -108,7 +108,7 @@ def test_root_never_falls_back_to_no_sandbox(monkeypatch):
     finally:
         monkeypatch.undo()
         isolation.detect.cache_clear()
-        isolation.bwrap_problem.cache_clear()
+        bwrap.bwrap_problem.cache_clear()
 
 
 def test_an_unreadable_data_file_is_the_graders_failure(tmp_path,
