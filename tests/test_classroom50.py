@@ -175,7 +175,7 @@ def test_folder_holds_autograder_runtime_and_grader(bundle):
     names = {p.relative_to(bundle).as_posix() for p in bundle.rglob("*")
              if p.is_file()}
     assert {"autograder.py", "requirements.txt", "runtime.json",
-            "README.md", "0-vanilla.py", "grader/cli.py",
+            "README.md", "0-vanilla.py", "grader/cli/__init__.py",
             "grader/platforms/classroom50_run.py"} <= names
     assert not any(n.startswith(("tests/", ".venv/", "bench/", ".git"))
                    or "__pycache__" in n for n in names)

@@ -21,7 +21,6 @@ from grader import cli
 from grader.batch import jobs, reports_dir_of
 from grader.failures import SandboxFailed
 from grader.paths import REPO_ROOT
-from grader.report import github
 from grader.results import CheckResult, Report
 from grading import KERAS_MAJOR
 
@@ -57,23 +56,18 @@ def platform_output(fmt: str, path: Path) -> str:
     if fmt == "prairielearn":
         assert data["gradable"] is False and data["tests"] == []
         return data["message"]
-    if fmt == "github":
-        assert data["status"] == "error"
-        assert [t["status"] for t in data["tests"]] == ["error"]
-        return data["tests"][0]["message"]
     assert data["tests"] == [] and data["score"] == 0
     assert data["extra_data"]["autograder_error"] == data["output"]
     return data["output"]
 
 
-@pytest.mark.parametrize("fmt", ["gradescope", "prairielearn", "github"])
+@pytest.mark.parametrize("fmt", ["gradescope", "prairielearn"])
 def test_a_sandbox_that_does_not_start_is_a_grader_error_on_every_platform(
         monkeypatch, capsys, tmp_path, fmt):
     monkeypatch.setattr(cli, "grade", sandbox_fails)
     out = tmp_path / "results.json"
-    lines = tmp_path / "github_output"
     assert cli.main([str(tmp_path), "--tasks", "0", "--json", str(out),
-                     "--format", fmt, "--github-output", str(lines)]) == 3
+                     "--format", fmt]) == 3
     captured = capsys.readouterr()
     assert f"grader error: the sandbox of 0-vanilla.py did not start: " \
         f"{CAUSE}" in captured.err
@@ -82,9 +76,6 @@ def test_a_sandbox_that_does_not_start_is_a_grader_error_on_every_platform(
     assert message.startswith("The autograder failed, so your files were "
                               "not graded (this is not a problem in your "
                               "files)") and CAUSE in message
-    reporter = github.decode_line(lines.read_text())
-    assert reporter["status"] == "error"
-    assert CAUSE in reporter["tests"][0]["message"]
 
 
 def test_a_bug_in_the_grader_is_a_grader_error_with_its_traceback(

@@ -149,7 +149,7 @@ def test_zip_holds_what_grading_needs_and_nothing_else(autograder):
     names = {p.relative_to(source).as_posix() for p in source.rglob("*")
              if p.is_file() and ".grader-cache" not in p.parts}
     assert {"setup.sh", "run_autograder", "requirements.txt",
-            "0-vanilla.py", "3-variational.py", "grader/cli.py",
+            "0-vanilla.py", "3-variational.py", "grader/cli/__init__.py",
             "grader/platforms/templates/run_autograder"} <= names
     assert not any(n.startswith(("tests/", ".venv/", "bench/", ".git"))
                    or "__pycache__" in n for n in names)
