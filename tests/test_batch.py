@@ -29,6 +29,7 @@ from grading import CACHE, KERAS_MAJOR, SUBMISSIONS
 from grader.batch import reports_dir_of
 from grader.batch.cluster import parse_scheduler
 from grader.batch.jobs import pack, unpack
+from grader.run.sandbox import MAX_COPIED_FILE
 from grader.batch.progress import Progress
 from grader.batch.table import Table, columns
 from grader.report.class_page import normalized, write_class_page
@@ -489,6 +490,24 @@ def test_pack_keeps_names_modes_and_bytes(tmp_path):
     (folder / "0-vanilla.py").chmod(0o755)
     (folder / "notes.txt").write_text("ho")
     assert pack(folder)[1] != digest
+
+
+def test_a_file_too_large_to_travel_keeps_its_size(tmp_path):
+    # It travels as its size alone and arrives sparse: the job's grading
+    # then refuses it with the size, as a single grading does.
+    folder = tmp_path / "s"
+    folder.mkdir()
+    with open(folder / "0-vanilla.py", "wb") as handle:
+        handle.truncate(MAX_COPIED_FILE + 1)
+    payload, _ = pack(folder)
+    assert len(payload) < 10_000
+    unpack(payload, tmp_path / "t")
+    copy = tmp_path / "t" / "0-vanilla.py"
+    assert copy.stat().st_size == MAX_COPIED_FILE + 1
+    assert copy.stat().st_blocks * 512 < 1024 * 1024  # sparse
+    from grader.run.tree import size_problem
+    assert "0-vanilla.py is 64.0 MB" in size_problem(
+        tmp_path / "t", "0-vanilla.py", 16, 32)
 
 
 def test_normalized_cause_drops_numbers_and_details():

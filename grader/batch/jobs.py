@@ -31,6 +31,7 @@ from grader.results import Report
 from grader.run.isolation import detect
 from grader.run.reference import reference_results
 from grader.run.sandbox import MAX_COPIED_FILE
+from grader.run.tree import folder_files
 from grader.tasks import TASKS
 
 # A folder's status, most serious first (a folder gets the first that fits).
@@ -41,40 +42,47 @@ WORKER_STATUS = {"timeout": "timeout", "crashed": "crashed",
 TASK_FILES = {n: t.filename for n, t in TASKS.items()}
 
 
-def folder_files(folder: Path) -> list[Path]:
-    """The files a grading sees: regular top-level files, not too large."""
-    return [entry for entry in sorted(folder.iterdir())
-            if not entry.is_symlink() and entry.is_file()
-            and entry.stat().st_size <= MAX_COPIED_FILE]
-
-
 def pack(folder: Path) -> tuple[bytes, str]:
     """The folder as zip bytes, and a digest of its files' names, modes and
     bytes. The zip has fixed timestamps: the same files, the same bytes.
+
+    A file too large to travel (over :data:`MAX_COPIED_FILE`, over every
+    size limit of a grading anyway) travels as its size alone, so that the
+    grading refuses it with the message a single grading gives.
     """
     buffer, digest = io.BytesIO(), hashlib.sha256()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for entry in folder_files(folder):
-            data = entry.read_bytes()
+            size = entry.stat().st_size
             mode = entry.stat().st_mode & 0o777  # the file rules see it
-            digest.update(f"{entry.name}\0{mode:o}\0".encode() + data)
             info = zipfile.ZipInfo(entry.name, date_time=(1980, 1, 1, 0, 0,
                                                           0))
             info.external_attr = mode << 16
+            if size > MAX_COPIED_FILE:
+                info.comment = f"size={size}".encode()
+                data = b""
+            else:
+                data = entry.read_bytes()
+            digest.update(f"{entry.name}\0{mode:o}\0{size}\0".encode()
+                          + data)
             archive.writestr(info, data, zipfile.ZIP_DEFLATED)
     return buffer.getvalue(), digest.hexdigest()[:16]
 
 
 def unpack(payload: bytes, target: Path) -> None:
     """Writes the zip's top-level files, with their permission bits, into
-    ``target`` (nothing else)."""
+    ``target`` (nothing else); a file that travelled as its size alone
+    becomes a sparse file of that size (no disk used)."""
     target.mkdir(parents=True)
     with zipfile.ZipFile(io.BytesIO(payload)) as archive:
         for info in archive.infolist():
             name = info.filename
             if "/" in name or "\\" in name or name in ("", ".", ".."):
                 continue
-            (target / name).write_bytes(archive.read(info))
+            with open(target / name, "wb") as handle:
+                handle.write(archive.read(info))
+                if info.comment.startswith(b"size="):
+                    handle.truncate(int(info.comment[5:]))
             os.chmod(target / name, (info.external_attr >> 16) & 0o777
                      or 0o644)
 
