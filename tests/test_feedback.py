@@ -130,8 +130,9 @@ def test_known_cause_is_explained(graded, name, version):
 
 def test_first_messages_carry_a_cause_wherever_the_library_raised(
         graded):
-    """Wherever Keras or TensorFlow raised, the task's first failed check
-    explains why; only the student's own errors may go without."""
+    """Wherever Keras, TensorFlow or the call of autoencoder raised, the
+    task's first failed check explains why; only errors the student's own
+    code raised may go without."""
     bare = []
     for (name, version, mode), (report, raw) in graded.items():
         task = TASKS[MANIFEST[name]["task"]]
@@ -139,7 +140,7 @@ def test_first_messages_carry_a_cause_wherever_the_library_raised(
         errors = keras_versions.raised_errors(task, student)
         first = keras_versions.first_failure(report, task.number)
         assert errors and first is not None, (name, version)
-        library = any(e.get("raised_in") == "library" for e, _ in errors)
+        library = any(e.get("raised_in") != "student" for e, _ in errors)
         if library and "\ncause: " not in first.message:
             bare.append((name, version, first.message.splitlines()[0]))
     assert not bare
@@ -405,7 +406,7 @@ SPARSE = TASKS[1].params  # (input_dims, hidden_layers, latent_dims, lambtha)
      "yours has no argument 'lambtha'"),
 ])
 def test_a_call_that_does_not_fit_names_the_tasks_signature(message, yours):
-    error = {"type": "TypeError", "message": message, "raised_in": "library"}
+    error = {"type": "TypeError", "message": message, "raised_in": "call"}
     text = causes.feedback(error, causes.doing("build", "autoencoder(...)"),
                            "build", SPARSE)
     assert ("\ncause: the task asks for autoencoder(input_dims, "
@@ -418,3 +419,20 @@ def test_a_call_that_does_not_fit_names_the_tasks_signature(message, yours):
     other = dict(error, message=message.replace("autoencoder", "build"))
     found = causes.recognise(other, "build", SPARSE)
     assert found is None or found[0].id != "signature-mismatch"
+
+
+def test_a_call_that_does_not_fit_is_not_sent_to_the_other_keras():
+    from grader.measure.errors import guarded
+
+    def autoencoder(input_dims, hidden_layers, latent_dims):
+        return input_dims[0]
+
+    _, error = guarded(__file__, autoencoder, 784, [64], 32, 1e-5)
+    assert error["raised_in"] == "call"
+    assert error["message"].endswith(
+        "autoencoder() takes 3 positional arguments but 4 were given")
+    # the other Keras version cannot help: no grading under it
+    result = {"argsets": [{"error": dict(error, stage="build")}]}
+    assert not keras_versions.version_specific(TASKS[1], result)
+    _, error = guarded(__file__, autoencoder, [], [64], 32)
+    assert error["raised_in"] == "student"

@@ -20,7 +20,7 @@ class Failure:
     code: str  # the student's line ('' if none)
     function: str  # the student's function that was running ('' if none)
     stage: str  # import, build, call encoder, train, training, measure ...
-    raised_in: str  # "student", "library" or "" (unknown)
+    raised_in: str  # "student", "library", "call" or "" (unknown)
     params: tuple[str, ...] = ()  # the task's signature, where known
 
     @classmethod
