@@ -138,8 +138,10 @@ def test_first_messages_carry_a_cause_wherever_the_library_raised(
         task = TASKS[MANIFEST[name]["task"]]
         student = raw[task.number][0]
         errors = keras_versions.raised_errors(task, student)
+        if not errors:  # graded under a version where it does not raise
+            continue
         first = keras_versions.first_failure(report, task.number)
-        assert errors and first is not None, (name, version)
+        assert first is not None, (name, version)
         library = any(e.get("raised_in") != "student" for e, _ in errors)
         if library and "\ncause: " not in first.message:
             bare.append((name, version, first.message.splitlines()[0]))
