@@ -13,6 +13,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from browser import needs_browser, render
@@ -236,3 +237,139 @@ def test_page_shows_the_grades_verdicts_not_its_own(tmp_path, monkeypatch):
     lines = summary[0].splitlines()
     assert lines[0] == f"0-vanilla.py: {got:g}/{total:g}"
     assert lines[-1] == "  encoder: PASS; decoder: FAIL; auto: PASS"
+
+
+# ------------------------------------------------------- a diverged VAE
+# As tests/corpus/faulty/vae_kl_sign trains: its KL term has the wrong
+# sign, so the loss falls without bound and turns NaN; every picture of
+# the student's is then NaN. Built by hand: no TensorFlow, no training.
+
+NAN = float("nan")
+KL_SIGN = ("for autoencoder(784, [512], 2) the loss uses KL with the wrong "
+           "sign; the task's loss is the binary cross-entropy summed over "
+           "the features plus -0.5 * sum(1 + log_var - mean^2 - "
+           "exp(log_var)), averaged over the batch")
+
+
+def vae_pictures(diverged: bool) -> dict:
+    """The page's seeded training and pictures of one side."""
+    rng = np.random.default_rng(0)
+    pictures = {"data_source": "MNIST (mnist.npz)", "epochs": 6,
+                "train_size": 640, "originals": rng.random((10, 784)),
+                "latent_labels": rng.integers(0, 10, 1000),
+                "loss": [384.9, 232.3, 209.2, 198.1, 192.0, 187.5],
+                "val_loss": [258.4, 219.4, 205.8, 197.8, 192.9, 189.3],
+                "reconstructions": rng.random((10, 784)),
+                "latent_means": rng.normal(size=(1000, 2)),
+                "grid": rng.random((100, 784))}
+    if diverged:
+        pictures.update(
+            loss=[176.7, -3566.3, -27948.6, -1.7e18, NAN, NAN],
+            val_loss=[-573.8, -10416.9, -63051.6, NAN, NAN, NAN],
+            reconstructions=np.full((10, 784), NAN),
+            latent_means=np.full((1000, 2), NAN),
+            grid=np.full((100, 784), NAN))
+    return pictures
+
+
+def diverged_report(folder: Path):
+    """The grading of a VAE whose KL term has the wrong sign."""
+    from grader.results import CheckResult, Report
+
+    passed = ("loads", "returns", "encoder-layers", "decoder-layers",
+              "weight-sharing", "sampling", "reconstruction-loss")
+    results = [CheckResult(3, check, check, 3, "passed") for check in passed]
+    results += [
+        CheckResult(3, "kl-divergence", "KL divergence term", 3, "failed",
+                    KL_SIGN),
+        CheckResult(3, "seeded-training", "short seeded training matches "
+                    "the reference", 3, "skipped", "not checked until 'KL "
+                    "divergence term' passes")]
+    report = Report(str(folder), results, versions={"python": "3"})
+    sides = [dict(dense_models(flatten=False), pictures=vae_pictures(bad))
+             for bad in (True, False)]
+    report.measurements = {3: tuple(sides)}
+    return report
+
+
+def test_a_diverged_training_is_said_and_no_picture_is_left_unexplained(
+        tmp_path):
+    from grader.report.compare_page import write_report
+
+    folder = tmp_path / "vae_kl_sign"
+    path, summary = write_report(diverged_report(folder), tmp_path / "out")
+    page = path.read_text()
+    # at the top of the task's section: the epoch, the loss, the cause
+    said = page.index("<p class='diverged'>")
+    assert page.index("<h2") < said < page.index("What is wrong")
+    sentence = page[said:page.index("</p>", said)]
+    assert ("diverged: at epoch 3 of 6 its loss was -2.79e+04, "
+            "over 10 times the scale of the reference&#x27;s (385); from "
+            "epoch 5 on it is not a number, and neither are the weights the "
+            "training updated: the model outputs NaN.") in sentence
+    assert ("Likely cause, from the grading&#x27;s failed checks: KL "
+            "divergence term: for autoencoder(784, [512], 2) the loss uses "
+            "KL with the wrong sign") in sentence
+    assert "The student's seeded training diverged" in summary[0]
+    # each empty picture says why
+    for what in ("reconstructions", "latent means", "decoded grid"):
+        assert (f"<p class='empty'>student&#x27;s {what}: every value is "
+                "NaN or infinite, so there is nothing to draw: the training "
+                "diverged and its loss is not a number from epoch 5") in page
+    # the folder's name, never the machine's path
+    assert "<title>Comparison: vae_kl_sign</title>" in page
+    assert "<h1>vae_kl_sign vs the reference</h1>" in page
+    assert str(tmp_path) not in page
+
+
+def test_the_loss_chart_keeps_the_reference_readable():
+    from grader.report.figures import curves_axes, pyplot
+
+    reference = vae_pictures(diverged=False)
+    fig, ref_axis, student_axis = curves_axes(vae_pictures(True), reference)
+    try:
+        assert student_axis is not ref_axis
+        assert student_axis.get_yscale() == "symlog"
+        assert "reference loss" in ref_axis.get_ylabel()
+        assert "student loss" in student_axis.get_ylabel()
+        # the reference's curve fills its axis (matplotlib's margins leave
+        # about 10 % of the height): not a flat line at one edge
+        low, high = ref_axis.get_ylim()
+        values = reference["loss"] + reference["val_loss"]
+        assert (max(values) - min(values)) / (high - low) > 0.8
+    finally:
+        pyplot().close(fig)
+    # a student on the reference's scale shares its axis
+    fig, ref_axis, student_axis = curves_axes(reference, reference)
+    pyplot().close(fig)
+    assert student_axis is ref_axis
+
+
+@needs_browser
+def test_diverged_page_renders_in_headless_chromium(tmp_path):
+    from grader.report.compare_page import write_report
+
+    path, _ = write_report(diverged_report(tmp_path / "vae_kl_sign"),
+                           tmp_path / "out")
+    loaded, total, pixels = render(path, tmp_path)
+    assert loaded == total == 4  # curves, reconstructions, latent, grid
+    assert pixels.std() > 10
+    # the divergence box (#fff0e0, grey 243) stands near the top
+    top = pixels[:600]
+    assert (np.abs(top - 243) <= 2).mean() > 0.02
+
+
+@pytest.mark.parametrize(("loss", "epoch"), [
+    ([NAN, NAN, NAN], 1),  # NaN from the start
+    ([300.0, 5000.0, 1e9], 2),  # too large a learning rate
+    ([176.7, -3566.3, -27948.6], 3),  # no lower bound
+    ([384.0, 230.0, 200.0], None),  # trains like the reference
+    # summed where the reference averages over 784 pixels: another scale,
+    # but falling
+    ([300.0 * 784, 200.0 * 784, 190.0 * 784], None),
+])
+def test_divergence_is_a_non_finite_or_exploding_loss(loss, epoch):
+    from grader.report.divergence import divergence
+
+    found = divergence({"loss": loss}, {"loss": [384.9, 232.3, 209.2]})
+    assert (found.epoch if found else None) == epoch

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from grader import cli
-from grader.judge import causes
+from grader.judge import causes, keras_versions
 from grader.report.compare_page import write_report
 from grader.judge.file_rules import RULES
 from grader.results import Report
@@ -93,7 +93,9 @@ CASES = [(name, int(version)) for name, entry in sorted(MANIFEST.items())
 def test_corpus_covers_the_issues_causes():
     needed = {"keras-tensor", "keras-tensor-loss", "decoder-fed-three",
               "shape-not-tuple", "lambda-output-shape", "debugger-left-in",
-              "loss-indexes-prediction", "loop-variable-unbound"}
+              "loss-indexes-prediction", "loop-variable-unbound",
+              "lambda-outer-tensor", "outputs-not-tensors",
+              "signature-mismatch"}
     found = {expected["cause"] for entry in MANIFEST.values()
              for expected in entry["raises"].values()}
     assert needed <= found
@@ -124,6 +126,26 @@ def test_known_cause_is_explained(graded, name, version):
     assert " raised " in first
     for rule_id, _, _ in RULES:  # the files break no file rule
         assert report.find(task, rule_id).status == "passed", rule_id
+
+
+def test_first_messages_carry_a_cause_wherever_the_library_raised(
+        graded):
+    """Wherever Keras, TensorFlow or the call of autoencoder raised, the
+    task's first failed check explains why; only errors the student's own
+    code raised may go without."""
+    bare = []
+    for (name, version, mode), (report, raw) in graded.items():
+        task = TASKS[MANIFEST[name]["task"]]
+        student = raw[task.number][0]
+        errors = keras_versions.raised_errors(task, student)
+        if not errors:  # graded under a version where it does not raise
+            continue
+        first = keras_versions.first_failure(report, task.number)
+        assert first is not None, (name, version)
+        library = any(e.get("raised_in") != "student" for e, _ in errors)
+        if library and "\ncause: " not in first.message:
+            bare.append((name, version, first.message.splitlines()[0]))
+    assert not bare
 
 
 def test_unknown_error_says_what_the_grader_was_doing(graded):
@@ -298,6 +320,35 @@ KERAS_TENSOR = ("A KerasTensor cannot be used as input to a TensorFlow "
      "build", "lambda-output-shape"),
     ({"type": "ZeroDivisionError", "message": "division by zero"}, "build",
      None),
+    # tf.map_fn on a model's tensor, under Keras 2 (no Lambda on the line)
+    ({"type": "TypeError", "message": "Could not build a TypeSpec for "
+      "KerasTensor(type_spec=TensorSpec(shape=(None, 2), dtype=tf.float32, "
+      "name=None), name='dense/BiasAdd:0', description=\"created by layer "
+      "'dense'\") of unsupported type <class 'tf_keras.src.engine."
+      "keras_tensor.KerasTensor'>.", "where": {
+          "line": 30, "code": "z = tf.map_fn(draw, mean)"}}, "build",
+     "keras2-typespec"),
+    # Keras 3, a Lambda given output_shape: its function meets the outer
+    # tensor when the encoder is called
+    ({"type": "ValueError", "message": "Exception encountered when calling "
+      "Lambda.call().", "detail": "Exception encountered when calling "
+      "Lambda.call().\n\n" + KERAS_TENSOR, "where": {
+          "line": 31, "code": "return mean + K.exp(log_var / 2) * epsilon",
+          "function": "sampling"}}, "call encoder", "lambda-outer-tensor"),
+    ({"type": "ValueError", "message": "Output tensors of a Functional model "
+      "must be the output of a TensorFlow `Layer` (thus holding past layer "
+      "metadata). Found: <tf_keras.src.layers.core.dense.Dense object at "
+      "0x7f51eb90e450>"}, "build", "outputs-not-tensors"),
+    ({"type": "ValueError", "message": "All `outputs` values must be "
+      "KerasTensors. Received: outputs=None including invalid value None of "
+      "type <class 'NoneType'>"}, "build", "outputs-not-tensors"),
+    ({"type": "ValueError", "message": "Inputs to a layer should be tensors. "
+      "Got '<Functional name=functional_3, built=True>' (of type <class "
+      "'keras.src.models.functional.Functional'>) as input for layer "
+      "'functional_2'."}, "build", "called-on-non-tensor"),
+    # the task's signature is unknown here: no cause for the arity
+    ({"type": "TypeError", "message": "autoencoder() takes 3 positional "
+      "arguments but 4 were given"}, "build", None),
 ], ids=lambda value: value if isinstance(value, str) else None)
 def test_recognisers(error, stage, expected):
     found = causes.recognise(error, stage)
@@ -306,3 +357,84 @@ def test_recognisers(error, stage, expected):
                            stage)
     assert not ESCAPE.search(text)
     assert ("\ncause: " in text) == (expected is not None)
+
+
+@pytest.mark.parametrize(("error", "what", "fix"), [
+    ("Output tensors of a Functional model must be the output of a "
+     "TensorFlow `Layer` (thus holding past layer metadata). Found: "
+     "<tf_keras.src.layers.core.dense.Dense object at 0x7f51eb90e450>",
+     "a layer that was created but never called on a tensor",
+     "call each layer on the tensor before it"),
+    ("All `outputs` values must be KerasTensors. Received: outputs=<Dense "
+     "name=dense_2, built=False> including invalid value <Dense name="
+     "dense_2, built=False> of type <class 'keras.src.layers.core.dense."
+     "Dense'>", "a layer that was created but never called on a tensor",
+     "call each layer on the tensor before it"),
+    ("Output tensors of a Functional model must be the output of a "
+     "TensorFlow `Layer` (thus holding past layer metadata). Found: "
+     "<tf_keras.src.engine.sequential.Sequential object at 0x7f51e8fc4450>",
+     "a model (not its output)", "decoder(encoder(inputs))"),
+    ("All `outputs` values must be KerasTensors. Received: outputs=<function"
+     " dec at 0x7f81aebd1800> including invalid value <function dec at "
+     "0x7f81aebd1800> of type <class 'function'>",
+     "a Python function (not what it returns)", "call the function"),
+    ("Output tensors of a Functional model must be the output of a "
+     "TensorFlow `Layer` (thus holding past layer metadata). Found: None",
+     "None (what a function without a return", "make the function"),
+    ("All `outputs` values must be KerasTensors. Received: outputs=[[0. 0.]]"
+     " including invalid value [[0. 0.]] of type <class 'numpy.ndarray'>",
+     "a value that no layer computed", "last layer"),
+])
+def test_outputs_that_are_not_tensors_are_named(error, what, fix):
+    found = causes.recognise({"type": "ValueError", "message": error},
+                             "build")
+    assert found and found[0].id == "outputs-not-tensors"
+    cause_line, fix_line = found[1].splitlines()
+    assert f"was given as outputs {what}" in cause_line
+    assert fix in fix_line
+
+
+SPARSE = TASKS[1].params  # (input_dims, hidden_layers, latent_dims, lambtha)
+
+
+@pytest.mark.parametrize(("message", "yours"), [
+    ("autoencoder() takes 3 positional arguments but 4 were given",
+     "yours takes 3; lambtha is left out"),
+    ("autoencoder() takes 2 positional arguments but 4 were given",
+     "yours takes 2; latent_dims and lambtha are left out"),
+    ("autoencoder() missing 1 required positional argument: 'activation'",
+     "yours also asks for 'activation', which the task does not give"),
+    ("autoencoder() got an unexpected keyword argument 'lambtha'",
+     "yours has no argument 'lambtha'"),
+])
+def test_a_call_that_does_not_fit_names_the_tasks_signature(message, yours):
+    error = {"type": "TypeError", "message": message, "raised_in": "call"}
+    text = causes.feedback(error, causes.doing("build", "autoencoder(...)"),
+                           "build", SPARSE)
+    assert ("\ncause: the task asks for autoencoder(input_dims, "
+            "hidden_layers, latent_dims, lambtha), and the grader calls it "
+            f"with those 4 arguments; {yours}\n") in text
+    assert text.endswith("fix: define autoencoder(input_dims, hidden_layers,"
+                         " latent_dims, lambtha) as the task says, and use "
+                         "every argument")
+    # the student's own helper with a wrong arity is not the task's
+    other = dict(error, message=message.replace("autoencoder", "build"))
+    found = causes.recognise(other, "build", SPARSE)
+    assert found is None or found[0].id != "signature-mismatch"
+
+
+def test_a_call_that_does_not_fit_is_not_sent_to_the_other_keras():
+    from grader.measure.errors import guarded
+
+    def autoencoder(input_dims, hidden_layers, latent_dims):
+        return input_dims[0]
+
+    _, error = guarded(__file__, autoencoder, 784, [64], 32, 1e-5)
+    assert error["raised_in"] == "call"
+    assert error["message"].endswith(
+        "autoencoder() takes 3 positional arguments but 4 were given")
+    # the other Keras version cannot help: no grading under it
+    result = {"argsets": [{"error": dict(error, stage="build")}]}
+    assert not keras_versions.version_specific(TASKS[1], result)
+    _, error = guarded(__file__, autoencoder, [], [64], 32)
+    assert error["raised_in"] == "student"

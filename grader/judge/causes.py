@@ -14,12 +14,11 @@ boundary (never mid-word) before it reaches any feedback.
 from __future__ import annotations
 
 from grader.judge.failure import Cause, Failure, _when
+from grader.judge.model_causes import KERAS_TENSOR, LAMBDA_CAUSES, \
+    MODEL_CAUSES
 from grader.judge.text import (describe, doing, plain,  # noqa: F401
                                shorten)
 
-
-KERAS_TENSOR = (r"KerasTensor cannot be used as input to a TensorFlow "
-                r"function", r"A KerasTensor is symbolic")
 KERAS2_SYMBOLIC = (r"Keras symbolic (tensors|inputs)",
                    r"intermediate (TF-)?Keras symbolic input/output",
                    r"symbolic (TF-)?Keras input/output")
@@ -151,7 +150,7 @@ LAYER_FIX = ("do it inside a layer, whose call runs on real tensors: a "
              "and 3")
 
 # Most specific first: the first recogniser that matches explains.
-CAUSES: tuple[Cause, ...] = (
+CAUSES: tuple[Cause, ...] = LAMBDA_CAUSES + (
     Cause("keras-tensor-loss", keras_tensor_loss,
           "the loss function uses tensors of the model (such as mean and "
           "log_var) that it does not receive as arguments; that was "
@@ -182,6 +181,7 @@ CAUSES: tuple[Cause, ...] = (
           "keep only y_true and y_pred in the loss function and add the KL "
           "term in a layer that calls self.add_loss in its call (see the "
           "reference's KLDivergence)"),
+) + MODEL_CAUSES + (
     Cause("decoder-fed-three", decoder_fed_three,
           "the decoder takes one input, z, but was given all three outputs "
           "of the encoder ([z, mean, log_var])",
@@ -252,10 +252,11 @@ CAUSES: tuple[Cause, ...] = (
 )
 
 
-def recognise(error: dict, stage: str | None = None
-              ) -> tuple[Cause, str] | None:
-    """(the cause, its 'cause: ... / fix: ...' text) for a known error."""
-    failure = Failure.of(error, stage)
+def recognise(error: dict, stage: str | None = None,
+              params: tuple[str, ...] = ()) -> tuple[Cause, str] | None:
+    """(the cause, its 'cause: ... / fix: ...' text) for a known error;
+    ``params`` is the task's signature, where known."""
+    failure = Failure.of(error, stage, params)
     for cause in CAUSES:
         text = cause.explain(failure)
         if text is not None:
@@ -263,14 +264,17 @@ def recognise(error: dict, stage: str | None = None
     return None
 
 
-def feedback(error: dict, action: str, stage: str | None = None) -> str:
+def feedback(error: dict, action: str, stage: str | None = None,
+             params: tuple[str, ...] = ()) -> str:
     """What the grader was doing, the error, and its cause and fix.
 
     ``action`` names the step with its arguments (e.g. "building the models
     with autoencoder(784, [512], 2)"); known causes add two lines.
+    ``params``, the task's signature, lets a call that does not fit it be
+    explained.
     """
     text = f"{action} raised {describe(error)}"
-    found = recognise(error, stage)
+    found = recognise(error, stage, params)
     return text + (f"\n{found[1]}" if found else "")
 
 

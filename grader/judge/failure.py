@@ -20,11 +20,14 @@ class Failure:
     code: str  # the student's line ('' if none)
     function: str  # the student's function that was running ('' if none)
     stage: str  # import, build, call encoder, train, training, measure ...
-    raised_in: str  # "student", "library" or "" (unknown)
+    raised_in: str  # "student", "library", "call" or "" (unknown)
+    params: tuple[str, ...] = ()  # the task's signature, where known
 
     @classmethod
-    def of(cls, error: dict, stage: str | None = None) -> "Failure":
-        """The failure an error dict describes, at ``stage``."""
+    def of(cls, error: dict, stage: str | None = None,
+           params: tuple[str, ...] = ()) -> "Failure":
+        """The failure an error dict describes, at ``stage``, in a task
+        whose function takes ``params``."""
         where = error.get("where") or {}
         chain = error.get("chain") or []
         parts = [error.get("message", ""), error.get("detail", "")]
@@ -36,7 +39,8 @@ class Failure:
                    code=plain(where.get("code", "") or ""),
                    function=str(where.get("function", "") or ""),
                    stage=stage or str(error.get("stage", "") or ""),
-                   raised_in=str(error.get("raised_in", "") or ""))
+                   raised_in=str(error.get("raised_in", "") or ""),
+                   params=tuple(params))
 
     def says(self, *patterns: str) -> re.Match | None:
         """The first match of any pattern in the message and its chain."""

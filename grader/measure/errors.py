@@ -13,8 +13,11 @@ from typing import Any, Callable
 
 def error_info(exc: BaseException, student_file: str) -> dict:
     """Type, telling line and details of the message, the exception's
-    chain, the innermost line of the student's file, and whether the
-    student's code or a library raised it (the judge names the cause)."""
+    chain, the innermost line of the student's file, and who raised it
+    (the judge names the cause): "student" (the student's code),
+    "library" (Keras, TensorFlow, ...) or "call" (the call of the
+    student's function itself, before its code ran: e.g. a number of
+    arguments its definition does not take)."""
     frames = traceback.extract_tb(exc.__traceback__)
     mine = [f for f in frames if f.filename == student_file]
     where = None
@@ -33,6 +36,7 @@ def error_info(exc: BaseException, student_file: str) -> dict:
                       "message": ANSI.sub("", str(inner))[:600]})
         inner = inner.__cause__ or inner.__context__
     raised_in = ("student" if frames and frames[-1].filename == student_file
+                 else "call" if frames and is_guarded_call(frames[-1])
                  else "library" if frames else "")
     return {"type": type(exc).__name__, "message": message[:400],
             "detail": text[:2000], "chain": chain, "where": where,
@@ -58,6 +62,12 @@ def key_line(message: str) -> str:
         if not framing and any(w in line.lower() for w in KEY_WORDS):
             return line
     return lines[0]
+
+
+def is_guarded_call(frame: traceback.FrameSummary) -> bool:
+    """Is ``frame`` :func:`guarded`'s own call of the student's function
+    (raised there: the call did not fit the function)?"""
+    return frame.filename == __file__ and frame.name == "guarded"
 
 
 def guarded(student_file: str, fn: Callable, *args) -> tuple[Any, dict | None]:

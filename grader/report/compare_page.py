@@ -16,6 +16,8 @@ import numpy as np
 from grader.judge.causes import describe, plain
 from grader.judge.evidence import Side
 from grader.judge.layers import Row
+from grader.report.divergence import (Divergence, divergence,
+                                      divergence_sentence, empty_sentence)
 from grader.report.figures import (LOAD_CHECK, curves_figure, grid_figure,
                                    image_tag, latent_figure, png, pyplot,
                                    reconstructions_figure)
@@ -38,6 +40,9 @@ PICTURE_CHECKS = {
     "latent_error": ("encoder-outputs", "forward-pass", "seeded-training"),
     "grid_error": ("forward-pass", "seeded-training"),
 }
+# The student's picture behind each of those errors.
+PICTURES = {"reconstruction_error": "reconstructions",
+            "latent_error": "latent_means", "grid_error": "grid"}
 
 
 # ------------------------------------------------------------------ tables
@@ -117,6 +122,8 @@ td, th { border: 1px solid #ccc; padding: 2px 6px; text-align: left; }
 .wrong { background: #fde2e2; border: 1px solid #e0a0a0; padding: .5em; }
 .wrong li { margin: .3em 0; white-space: pre-wrap; }
 .verdict { font-weight: bold; white-space: pre-wrap; }
+.diverged, .empty { background: #fff0e0; border: 1px solid #e0a060;
+                    padding: .5em; }
 """
 
 
@@ -182,9 +189,11 @@ def layers_part(task: Task, report: Report, student: dict | None,
 
 
 def pictures_part(task: Task, report: Report, student: dict | None,
-                  reference: dict) -> list[str]:
+                  reference: dict, diverged: Divergence | None = None
+                  ) -> list[str]:
     """The seeded training's curves, reconstructions and latent pictures,
-    with the grading's failed check where the student's could not be made."""
+    with the grading's failed check where the student's could not be made,
+    and why a picture of the student's draws nothing."""
     mine = (student or {}).get("pictures") or {}
     ref = reference.get("pictures") or {}
 
@@ -195,6 +204,10 @@ def pictures_part(task: Task, report: Report, student: dict | None,
             # no pictures at all: the models did not load or build
             if mine.get(key) or (key == "error" and not mine and covering):
                 boxes.append(error_box(what, mine.get(key), covering))
+            empty = empty_sentence(what, mine.get(PICTURES.get(key, "")),
+                                   diverged)
+            if empty:  # measured, but nothing (or not all) can be drawn
+                boxes.append(f"<p class='empty'>{html.escape(empty)}</p>")
         return boxes
 
     parts = [f"<h3>Seeded training: {ref.get('epochs', '?')} epochs on "
@@ -226,6 +239,13 @@ def task_section(task: Task, report: Report, student: dict | None,
     got, total = report.task_scores().get(task.number, (0.0, 0.0))
     parts = [f"<h2 data-score='{got:g}/{total:g}'>{task.filename} — "
              f"{got:g}/{total:g}</h2>"]
+    ref_pictures = reference.get("pictures") or {}
+    diverged = divergence((student or {}).get("pictures") or {},
+                          ref_pictures)
+    said = divergence_sentence(diverged, ref_pictures, report, task.number) \
+        if diverged else ""
+    if said:
+        parts.append(f"<p class='diverged'>{html.escape(said)}</p>")
     wrong = wrong_items(task, report)
     if wrong:
         parts.append("<div class='wrong'><h3>What is wrong</h3><ul>"
@@ -243,13 +263,14 @@ def task_section(task: Task, report: Report, student: dict | None,
                      f"<td>{r.points:g}/{r.max_points:g}</td>"
                      f"<td>{html.escape(plain(r.message))}</td></tr>")
     parts.append("</table>")
-    parts += pictures_part(task, report, student, reference)
+    parts += pictures_part(task, report, student, reference, diverged)
     lines = [f"{task.filename}: {got:g}/{total:g}"
              + ("" if wrong else "; every check passed")]
     for item in wrong:
         head, *rest = item.splitlines()
         lines.append(f"  - {head}")
         lines += [f"    {line}" for line in rest if line]
+    lines += [f"  {said}"] if said else []
     lines.append("  " + "; ".join(words))
     return "\n".join(parts), "\n".join(lines)
 
@@ -263,10 +284,12 @@ def write_report(report: Report, out: Path) -> tuple[Path, list[str]]:
                                      reference)
         sections.append(section)
         summary.append(line)
+    # the folder's name: the machine's path says nothing to a reader
+    name = html.escape(Path(report.submission).resolve().name)
     page = ("<!DOCTYPE html><html><head><meta charset='utf-8'>"
-            f"<title>Comparison: {html.escape(report.submission)}</title>"
+            f"<title>Comparison: {name}</title>"
             f"<style>{CSS}</style></head><body>"
-            f"<h1>{html.escape(report.submission)} vs the reference</h1>"
+            f"<h1>{name} vs the reference</h1>"
             f"<p>Score {report.score:g}/{report.max_score:g}; graded "
             f"with {html.escape(versions_in_words(report))}</p>"
             + "\n".join(sections) + LOAD_CHECK + "</body></html>\n")

@@ -43,23 +43,96 @@ def as_image(array: np.ndarray) -> np.ndarray:
     return np.clip(array, 0, 1)
 
 
-def curves_figure(student: dict, reference: dict):
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6.4, 3.6))
-    for side, result, style in (("reference", reference, "-"),
-                                ("student", student, "--")):
-        for key, color in (("loss", "tab:blue"), ("val_loss", "tab:orange")):
-            values = result.get(key) or []
-            if values:
-                ax.plot(range(1, len(values) + 1), values, style, color=color,
-                        marker="o", label=f"{side} {key}")
+SEPARATE_SCALE = 10.0  # the student's loss this many times the reference's
+
+
+def separate_scales(student: dict, reference: dict) -> float | None:
+    """The reference's largest loss where the student's losses would
+    flatten its curve on one axis (their largest finite magnitude over
+    SEPARATE_SCALE times the reference's), else None."""
+    def largest(result: dict) -> float:
+        values = np.asarray([v for key in ("loss", "val_loss")
+                             for v in result.get(key) or []], "float64")
+        values = np.abs(values[np.isfinite(values)])
+        return float(values.max()) if values.size else 0.0
+
+    mine, ref = largest(student), largest(reference)
+    return ref if ref > 0 and mine > SEPARATE_SCALE * ref else None
+
+
+def decade_ticks(limits: tuple[float, float], linear: float,
+                 most: int = 6) -> list[float]:
+    """At most about ``most`` ticks of powers of ten (and 0) between
+    ``limits`` on a symmetric log axis linear up to ``linear``."""
+    low, high = limits
+    top = max(abs(low), abs(high), linear * 10)
+    powers = list(range(int(np.ceil(np.log10(linear))),
+                        int(np.ceil(np.log10(top))) + 1))
+    step = max(1, -(-len(powers) // most))
+    ticks = [0.0]
+    for power in powers[::-1][::step]:
+        ticks += [sign * 10.0 ** power for sign in (-1, 1)
+                  if low <= sign * 10.0 ** power <= high]
+    return sorted(ticks)
+
+
+def draw_curves(ax, result: dict, side: str, style: str) -> None:
+    """One side's loss and val_loss per epoch (non-finite values are left
+    out of the line)."""
+    for key, color in (("loss", "tab:blue"), ("val_loss", "tab:orange")):
+        values = np.asarray(result.get(key) or [], "float64")
+        if values.size:
+            values[~np.isfinite(values)] = np.nan
+            ax.plot(range(1, len(values) + 1), values, style, color=color,
+                    marker="o", label=f"{side} {key}")
+
+
+def curves_axes(student: dict, reference: dict):
+    """The loss figure and its axes: (figure, reference's axis, student's
+    axis). Where the student's losses would flatten the reference's, the
+    student's get their own scale on the right, labelled so."""
+    fig, ax = pyplot().subplots(figsize=(6.4, 3.6))
+    scale = separate_scales(student, reference)
+    own = ax.twinx() if scale else ax
+    draw_curves(ax, reference, "reference", "-")
+    draw_curves(own, student, "student", "--")
     ax.set_xlabel("epoch")
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_ylabel("loss")
-    if ax.lines:
-        ax.legend(fontsize=8)
+    if own is ax:
+        ax.set_ylabel("loss")
+    else:  # linear up to the reference's size, logarithmic beyond
+        own.set_yscale("symlog", linthresh=scale)
+        own.set_yticks(decade_ticks(own.get_ylim(), scale))
+        ax.set_ylabel("reference loss (left, linear)")
+        own.set_ylabel("student loss (right, symmetric log)",
+                       color="tab:red")
+        own.tick_params(axis="y", colors="tab:red")
+        ax.set_title("the student's loss has its own scale (right): on the "
+                     "reference's it would flatten it", fontsize=8)
+    lines = ax.lines + (own.lines if own is not ax else [])
+    if lines:
+        ax.legend(lines, [line.get_label() for line in lines], fontsize=8)
     fig.tight_layout()
-    return png(fig)
+    return fig, ax, own
+
+
+def curves_figure(student: dict, reference: dict):
+    """The loss and val_loss curves of both sides, as a PNG."""
+    return png(curves_axes(student, reference)[0])
+
+
+def no_picture(ax, values) -> bool:
+    """Writes on ``ax`` why ``values`` draw nothing (not measured, or no
+    finite value); True if so."""
+    if values is not None and np.isfinite(
+            np.asarray(values, "float64")).any():
+        return False
+    ax.text(0.5, 0.5, "not available" if values is None else
+            "nothing to draw:\nno finite values", ha="center", va="center",
+            transform=ax.transAxes, fontsize=9)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return True
 
 
 def reconstructions_figure(student: dict, reference: dict):
@@ -72,8 +145,11 @@ def reconstructions_figure(student: dict, reference: dict):
         for c in range(10):
             ax = axes[r][c]
             ax.axis("off")
-            if images is not None and len(images) > c:
+            if images is not None and len(images) > c and np.isfinite(
+                    np.asarray(images[c], "float64")).any():
                 ax.imshow(as_image(images[c]), cmap="gray", vmin=0, vmax=1)
+        if label == "student":
+            no_picture(axes[r][4], images)
         axes[r][0].set_title(label, fontsize=8, loc="left")
     fig.tight_layout()
     return png(fig)
@@ -93,7 +169,9 @@ def latent_figure(student: dict, reference: dict):
         means = result.get("latent_means")
         ax.set_title(f"{side}: latent means, coloured by label", fontsize=9)
         # (for synthetic images the "label" is the number of strokes)
-        if means is None or means.ndim != 2 or means.shape[1] < 2:
+        if no_picture(ax, means):
+            continue
+        if means.ndim != 2 or means.shape[1] < 2:
             ax.text(0.5, 0.5, "not available", ha="center")
             continue
         ax.scatter(means[:, 0], means[:, 1], s=4, cmap="tab10", vmin=0,
@@ -109,8 +187,7 @@ def grid_figure(student: dict, reference: dict):
         ax.axis("off")
         ax.set_title(f"{side}: decoded latent grid", fontsize=9)
         grid = result.get("grid")
-        if grid is None:
-            ax.text(0.5, 0.5, "not available", ha="center")
+        if no_picture(ax, grid):
             continue
         size = int(round(np.sqrt(len(grid))))
         tiles = [as_image(g) for g in grid]

@@ -14,10 +14,12 @@ def describe_error(error: dict) -> str:
     return causes.describe(error)
 
 
-def error_feedback(error: dict, stage: str, call: str) -> str:
+def error_feedback(error: dict, stage: str, call: str,
+                   params: tuple[str, ...] = ()) -> str:
     """What the grader was doing with which arguments, the error, and for
-    a known cause why it happened and how to fix it."""
-    return causes.feedback(error, causes.doing(stage, call), stage)
+    a known cause why it happened and how to fix it (``params``: the
+    task's signature)."""
+    return causes.feedback(error, causes.doing(stage, call), stage, params)
 
 
 @check("loads", "file loads and defines autoencoder", 2, ALL)
@@ -108,8 +110,8 @@ def returns(ev: Evidence) -> Verdict:
             hint = failure_hint(ev, argset, error)
             if stage == "return":
                 return Verdict.fail(f"{argset.call()} {error['message']}")
-            return Verdict.fail(error_feedback(error, stage, argset.call())
-                                + hint)
+            return Verdict.fail(error_feedback(error, stage, argset.call(),
+                                               ev.task.params) + hint)
         if s.get("probe_error"):
             return Verdict.fail(error_feedback(s["probe_error"], "measure",
                                                argset.call()))

@@ -1,0 +1,36 @@
+#!/usr/bin/env python3
+"""Vanilla autoencoder whose auto is given the decoder model as output."""
+import tensorflow.keras as keras
+
+
+def autoencoder(input_dims, hidden_layers, latent_dims):
+    """Creates a vanilla autoencoder.
+
+    input_dims: an integer, the dimensions of the model input
+    hidden_layers: a list with the number of nodes of each hidden layer
+        of the encoder; the decoder uses them in reverse order
+    latent_dims: an integer, the dimensions of the latent space
+
+    Returns: encoder, decoder, auto
+        encoder: the encoder model
+        decoder: the decoder model
+        auto: the full autoencoder model, compiled with Adam and
+            binary cross-entropy
+    """
+    inputs = keras.Input(shape=(input_dims,))
+    x = inputs
+    for units in hidden_layers:
+        x = keras.layers.Dense(units, activation='relu')(x)
+    latent = keras.layers.Dense(latent_dims, activation='relu')(x)
+    encoder = keras.Model(inputs, latent)
+
+    latent_inputs = keras.Input(shape=(latent_dims,))
+    x = latent_inputs
+    for units in reversed(hidden_layers):
+        x = keras.layers.Dense(units, activation='relu')(x)
+    outputs = keras.layers.Dense(input_dims, activation='sigmoid')(x)
+    decoder = keras.Model(latent_inputs, outputs)
+
+    auto = keras.Model(inputs, decoder)
+    auto.compile(optimizer='adam', loss='binary_crossentropy')
+    return encoder, decoder, auto
