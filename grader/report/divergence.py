@@ -98,7 +98,7 @@ def divergence_sentence(found: Divergence, reference: dict,
     """The student's training diverged, in words: the epoch, the loss,
     the reference's for scale, and the likely cause."""
     ref = [float(v) for v in reference.get(found.key) or []]
-    text = f"The student's seeded training diverged: "
+    text = "The student's seeded training diverged: "
     nan = "the weights the training updated: the model outputs NaN."
     if not found.finite:
         return text + (f"from epoch {found.epoch} of {found.epochs} its "
