@@ -15,7 +15,7 @@ import numpy as np
 from grader.measure import data as grader_data
 from grader.measure.arrays import flat_arrays, to_numpy
 from grader.measure.errors import StudentFault, error_info
-from grader.measure.probe import Probe
+from grader.measure.student import StudentCode
 from grader.measure.training import prepare_training
 from grader.tasks import Task
 
@@ -38,11 +38,11 @@ def measure_pictures(task: Task, module, student_file: str
                      ) -> dict[str, Any]:
     """Training curves, reconstructions and (VAE) latent pictures."""
     images, labels, source = grader_data.labelled_images()
-    probe = Probe(task, module, student_file, images)
+    code = StudentCode(module, student_file)
     out: dict[str, Any] = {"data_source": source, "epochs": EPOCHS,
                            "train_size": TRAIN}
     args = task.course_args
-    models, error = probe.build(args)
+    models, error = code.build(args)
     if error:
         out["error"] = error
         return out
@@ -52,8 +52,8 @@ def measure_pictures(task: Task, module, student_file: str
     test = course_inputs(task, images, 10, TRAIN + VALIDATION)
     out["originals"] = test
     try:
-        prepare_training(probe, models, args, train[:2])
-        history = probe.run("training", lambda: auto.fit(
+        prepare_training(code, task, models, args, train[:2])
+        history = code.run("training", lambda: auto.fit(
             train, train, epochs=EPOCHS, batch_size=BATCH_SIZE,
             shuffle=False, verbose=0, validation_data=(val, val)))
     except StudentFault as fault:

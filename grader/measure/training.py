@@ -13,17 +13,19 @@ import numpy as np
 from grader.measure import data as grader_data
 from grader.measure.arrays import flat_arrays
 from grader.measure.errors import StudentFault
-from grader.measure.probe import Probe
+from grader.measure.probe import Probe, input_shape, latent_shape
+from grader.measure.student import StudentCode
 from grader.measure.trace import fingerprint, keras, trace
 from grader.measure.vae import place_heads
-from grader.measure.weights import (assign_canonical, trainable_ids,
+from grader.measure.weights import (set_canonical, trainable_ids,
                                     weighted_layers)
-from grader.measurements import find_heads
+from grader.measurements import Training, find_heads
 from grader.tasks import Task
 
 
-def prepare_training(probe: Probe, models: list, args: tuple,
-                     sample: np.ndarray) -> dict[str, Any]:
+def prepare_training(code: StudentCode, task: Task, models: list[Any],
+                     args: tuple[Any, ...], sample: np.ndarray
+                     ) -> dict[str, Any]:
     """Puts the canonical weights (seed 7) into freshly built models.
 
     ``sample`` (two inputs) is traced through all three models first,
@@ -32,13 +34,13 @@ def prepare_training(probe: Probe, models: list, args: tuple,
     parent to check (:mod:`grader.judge.heads`); else nothing.
     """
     encoder, decoder, auto = models
-    auto_calls, _ = probe.run("call auto", trace, auto, sample)
-    enc_calls, enc_out = probe.run("call encoder", trace, encoder, sample)
-    dec_calls, _ = probe.run("call decoder", trace, decoder, np.zeros(
-        (2,) + probe.latent_shape(args), "float32"))
+    auto_calls, _ = code.run("call auto", trace, auto, sample)
+    enc_calls, enc_out = code.run("call encoder", trace, encoder, sample)
+    dec_calls, _ = code.run("call decoder", trace, decoder, np.zeros(
+        (2,) + latent_shape(args), "float32"))
     enc_layers = weighted_layers(enc_calls)
     found: dict[str, Any] = {}
-    if probe.task.kind == "vae":
+    if task.kind == "vae":
         found["encoder_trace"] = {
             "layers": [{"id": id(c.layer),
                         "weights": [list(v.shape) for v in
@@ -50,29 +52,29 @@ def prepare_training(probe: Probe, models: list, args: tuple,
         found["head_layers"] = find_heads(found["encoder_trace"]["layers"],
                                           found["encoder_trace"]["flow"])
         enc_layers, _ = place_heads(enc_layers, found["head_layers"])
-    assign_canonical(enc_layers + weighted_layers(dec_calls), 7)
-    if trainable_ids(auto) != trainable_ids(encoder) | trainable_ids(
-            decoder):
-        assign_canonical(weighted_layers(auto_calls), 7)
+    shared = trainable_ids(auto) == trainable_ids(encoder) | trainable_ids(
+        decoder)
+    set_canonical(enc_layers, weighted_layers(dec_calls),
+                  weighted_layers(auto_calls), shared, 7)
     keras.utils.set_random_seed(0)
     return found
 
 
-def seeded_training(probe: Probe, train_x: np.ndarray, val_x: np.ndarray
-                    ) -> dict[str, Any]:
+def seeded_training(code: StudentCode, task: Task, train_x: np.ndarray,
+                    val_x: np.ndarray) -> Training:
     """A short training run from the canonical weights, no shuffling."""
-    args = probe.task.train_args
-    models, error = probe.build(args)
+    args = task.train_args
+    models, error = code.build(args)
     if error:
         return {"error": error}
     encoder, decoder, auto = models
     try:
-        found = prepare_training(probe, models, args, train_x[:2])
+        found = prepare_training(code, task, models, args, train_x[:2])
         auto.run_eagerly = True  # 20 steps: cheaper than tracing
-        history = probe.run("training", lambda: auto.fit(
+        history = code.run("training", lambda: auto.fit(
             train_x, train_x, epochs=2, batch_size=32, shuffle=False,
             verbose=0, validation_data=(val_x, val_x)))
-        encoded = flat_arrays(probe.call(encoder, "encoder", val_x[:10]))
+        encoded = flat_arrays(code.call(encoder, "encoder", val_x[:10]))
     except StudentFault as fault:
         return {"error": fault.info}
     return {"loss": [float(v) for v in history.history.get("loss", [])],
@@ -84,7 +86,7 @@ def seeded_training(probe: Probe, train_x: np.ndarray, val_x: np.ndarray
 def training_data(task: Task, images: np.ndarray
                   ) -> tuple[np.ndarray, np.ndarray]:
     """Student and reference train on the same 320 + 160 inputs."""
-    shape = Probe(task, None, "", images).input_shape(task.train_args)
+    shape = input_shape(task.train_args)
     train = grader_data.inputs_for(shape, 320, 11, images)
     val = grader_data.inputs_for(shape, 160, 12, images)
     return train, val
@@ -94,10 +96,10 @@ def probe_task(task: Task, module: Any, student_file: str
                ) -> dict[str, Any]:
     """Everything the checks of ``task`` need, for every argument set."""
     images, source = grader_data.mnist_images()
-    probe = Probe(task, module, student_file, images)
-    results = {"data_source": source, "argsets": []}
-    for seed, argset in enumerate(task.argsets):
-        results["argsets"].append(probe.run_argset(seed, argset.args))
+    code = StudentCode(module, student_file)
+    probe = Probe(task, code, images)
+    argsets = [probe.run_argset(seed, argset.args)
+               for seed, argset in enumerate(task.argsets)]
     train, val = training_data(task, images)
-    results["training"] = seeded_training(probe, train, val)
-    return results
+    return {"data_source": source, "argsets": argsets,
+            "training": seeded_training(code, task, train, val)}

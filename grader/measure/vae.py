@@ -7,18 +7,15 @@ blind to z to read the KL term exactly.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from grader.measure import data as grader_data
 from grader.measure.arrays import flat_arrays
 from grader.measure.compiled import added_losses, train_loss
-from grader.measure.errors import guarded
+from grader.measure.student import StudentCode
 from grader.measure.weights import restore, snapshot
-
-if TYPE_CHECKING:
-    from grader.measure.probe import Probe
 
 SPREAD_ROWS = 2048  # rows for the VAE sampling statistics
 LOG_VAR_ZERO = -30.0  # log-variance that makes the sampling noise ~3e-7
@@ -46,11 +43,13 @@ def place_heads(layers: list, plan: dict[str, int] | None
     return ordered, {"mean": len(rest), "log_var": len(rest) + 1}
 
 
-def measure_vae(probe: Probe, seed: int, models: list, canonical: list,
+def measure_vae(code: StudentCode, images: np.ndarray, seed: int,
+                models: list[Any], canonical: list[Any],
                 heads: dict[str, int], x: np.ndarray,
                 n_encoder: int) -> dict[str, Any]:
     """What feeds the decoder, the added losses, the sampling spread,
-    and the loss with no variance and with a blind decoder (KL)."""
+    and the loss with no variance and with a blind decoder (KL);
+    ``images`` are the digits inputs are drawn from."""
     encoder, decoder, auto = models
     out: dict[str, Any] = {}
     if not heads:
@@ -59,52 +58,49 @@ def measure_vae(probe: Probe, seed: int, models: list, canonical: list,
     log_var_layer = canonical[heads["log_var"]]
     start = snapshot(canonical)
 
-    def force_log_var(value):
+    def force_log_var(value: float) -> None:
         kernel, *rest = log_var_layer.trainable_weights
         kernel.assign(np.zeros(kernel.shape, "float32"))
         for variable in rest:
             variable.assign(np.full(variable.shape, value, "float32"))
 
     # Is auto's decoder fed something random (z), the mean or log_var?
-    first, second = probe.call(auto, "auto", x), probe.call(auto, "auto", x)
-    _, mean, log_var = flat_arrays(probe.call(encoder, "encoder", x))
+    first, second = code.call(auto, "auto", x), code.call(auto, "auto", x)
+    _, mean, log_var = flat_arrays(code.call(encoder, "encoder", x))
     out["feed"] = {"auto_1": first, "auto_2": second,
-                   "decoder_of_mean": probe.call(decoder, "decoder", mean),
-                   "decoder_of_log_var": probe.call(decoder, "decoder",
+                   "decoder_of_mean": code.call(decoder, "decoder", mean),
+                   "decoder_of_log_var": code.call(decoder, "decoder",
                                                     log_var)}
-    probe.call(auto, "auto", x)
-    out["added_losses"] = probe.run("read auto.losses", added_losses, auto)
+    code.call(auto, "auto", x)
+    out["added_losses"] = code.run("read auto.losses", added_losses, auto)
 
     # Spread of z around the mean with log_var forced to log(0.25).
     force_log_var(LOG_VAR_SPREAD)
     big = grader_data.inputs_for(
-        tuple(x.shape[1:]), SPREAD_ROWS, seed + 1, probe.images)
-    z, mean, log_var = flat_arrays(probe.call(encoder, "encoder", big))
+        tuple(x.shape[1:]), SPREAD_ROWS, seed + 1, images)
+    z, mean, log_var = flat_arrays(code.call(encoder, "encoder", big))
     out["spread"] = {"noise": z - mean, "log_var": log_var[:4]}
 
     # Loss with the variance driven to ~0 (z = mean), first Adam step.
     force_log_var(LOG_VAR_ZERO)
-    _, mean0, log_var0 = flat_arrays(probe.call(encoder, "encoder", x))
+    _, mean0, log_var0 = flat_arrays(code.call(encoder, "encoder", x))
     out["loss_var0"] = {"mean": mean0, "log_var": log_var0,
-                        "decoded": probe.call(decoder, "decoder", mean0),
-                        "auto": probe.call(auto, "auto", x)}
-    before = snapshot(canonical)
-    loss, error = guarded(probe.file, train_loss, auto, x)
-    out["loss_var0"]["loss"] = loss
-    out["train_error"] = error
-    if error is None:
-        after = snapshot(canonical)
-        out["step_delta"] = [[a - b for a, b in zip(la, lb)]
-                             for la, lb in zip(after, before)]
+                        "decoded": code.call(decoder, "decoder", mean0),
+                        "auto": code.call(auto, "auto", x)}
+    step = code.train_step(auto, x, canonical)
+    out["loss_var0"]["loss"] = step["loss"]
+    out["train_error"] = step["error"]
+    if "step_delta" in step:
+        out["step_delta"] = step["step_delta"]
 
     # Loss with the decoder made blind to z: the KL term, exactly.
     restore(canonical, start)
     kernel = canonical[n_encoder].trainable_weights[0]
     kernel.assign(np.zeros(kernel.shape, "float32"))
-    _, mean1, log_var1 = flat_arrays(probe.call(encoder, "encoder", x))
+    _, mean1, log_var1 = flat_arrays(code.call(encoder, "encoder", x))
     out["loss_kl"] = {"mean": mean1, "log_var": log_var1,
-                      "decoded": probe.call(decoder, "decoder", mean1)}
-    loss, error = guarded(probe.file, train_loss, auto, x)
+                      "decoded": code.call(decoder, "decoder", mean1)}
+    loss, error = code.attempt(train_loss, auto, x)
     out["loss_kl"]["loss"] = loss
     out["loss_kl"]["error"] = error
     restore(canonical, start)

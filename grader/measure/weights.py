@@ -50,6 +50,20 @@ def assign_canonical(layers: list, seed: int) -> None:
             variable.assign(canonical_value(seed, position, index, shape))
 
 
+def set_canonical(encoder_layers: list[Any], decoder_layers: list[Any],
+                  auto_layers: list[Any], shared: bool, seed: int
+                  ) -> list[Any]:
+    """The weight set-up every measurement starts from: the encoder's
+    weighted layers then the decoder's get their canonical values (in that
+    order, returned); when auto does not share them (``shared`` false),
+    auto's own layers get theirs by its own call order."""
+    canonical = encoder_layers + decoder_layers
+    assign_canonical(canonical, seed)
+    if not shared:
+        assign_canonical(auto_layers, seed)
+    return canonical
+
+
 def snapshot(layers: list) -> list[list[np.ndarray]]:
     """Copies of the layers' trainable weights."""
     return [[np.array(to_numpy(v)) for v in layer.trainable_weights]
