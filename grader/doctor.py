@@ -27,6 +27,7 @@ from grader.pipeline import grade
 from grader.run.data_file import mnist_problem
 from grader.run.bwrap import bwrap_problem, python_paths
 from grader.run.isolation import Isolation, detect, readable_by_others
+from grader.results import passing
 from grader.run.reference import library_versions
 from grader.tasks import TASKS
 
@@ -140,7 +141,7 @@ def grading_lines(options: Options) -> tuple[list[str], bool]:
     if not full:
         lines += [f"  {r.status}: {r.title}: {r.message.splitlines()[0]}"
                   for r in report.results
-                  if r.status not in ("passed", "warning") and r.message]
+                  if not passing(r.status) and r.message]
     return lines, full
 
 

@@ -3,10 +3,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
-SYMBOL = {"passed": "PASS", "failed": "FAIL", "skipped": "SKIP",
-          "warning": "WARN", "error": "ERR!"}
+# A check's status: "error" is the grader's own failure (exit code 3),
+# never the student's.
+Status = Literal["passed", "failed", "warning", "skipped", "error"]
+STATUSES: tuple[Status, ...] = get_args(Status)
+# The statuses that earn a check's points (a warning loses none).
+PASSING: frozenset[Status] = frozenset({"passed", "warning"})
+
+SYMBOL: dict[Status, str] = {"passed": "PASS", "failed": "FAIL",
+                             "skipped": "SKIP", "warning": "WARN",
+                             "error": "ERR!"}
+
+
+def passing(status: str) -> bool:
+    """Whether a check with ``status`` earns its points."""
+    return status in PASSING
 
 
 @dataclass
@@ -17,13 +30,13 @@ class CheckResult:
     check: str
     title: str
     max_points: float
-    status: str
+    status: Status
     message: str = ""
 
     @property
     def points(self) -> float:
         """The points this check earned."""
-        return self.max_points if self.status in ("passed", "warning") else 0.0
+        return self.max_points if passing(self.status) else 0.0
 
     @property
     def name(self) -> str:
@@ -63,7 +76,7 @@ class Report:
     @property
     def all_passed(self) -> bool:
         """Whether every check passed (or only warned)."""
-        return all(r.status in ("passed", "warning") for r in self.results)
+        return all(passing(r.status) for r in self.results)
 
     @property
     def grader_errors(self) -> list[CheckResult]:

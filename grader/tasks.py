@@ -5,13 +5,18 @@ Nothing here imports TensorFlow, so the parent process can read it cheaply.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+# The kinds of task: each check says which it applies to.
+TaskKind = Literal["dense", "sparse", "conv", "vae"]
+KINDS: tuple[TaskKind, ...] = get_args(TaskKind)
 
 
 @dataclass(frozen=True)
 class ArgSet:
     """One call of ``autoencoder(*args)`` made by the grader."""
 
-    args: tuple
+    args: tuple[Any, ...]
     edge: bool = False  # a case the course never asks for: a crash only warns
 
     def call(self, function: str = "autoencoder") -> str:
@@ -25,11 +30,11 @@ class Task:
 
     number: int
     stem: str
-    kind: str  # "dense", "sparse", "conv" or "vae"
+    kind: TaskKind
     params: tuple[str, ...]
     argsets: tuple[ArgSet, ...]
-    train_args: tuple  # the seeded training run
-    course_args: tuple = field(default=())
+    train_args: tuple[Any, ...]  # the seeded training run
+    course_args: tuple[Any, ...] = field(default=())
 
     @property
     def filename(self) -> str:

@@ -18,10 +18,10 @@ from typing import Any
 
 from grader.batch.resume import load_record
 from grader.batch.table import row_of
+from grader.results import passing
 
 COLUMNS = ("student", "old_total", "new_total", "change", "old_status",
            "new_status", "tasks", "checks")
-PASSING = ("passed", "warning")  # the statuses that earn a check's points
 
 
 @dataclass
@@ -60,7 +60,7 @@ def load_old(path: Path) -> Snapshot:
 
 def points(result: dict[str, Any]) -> float:
     """The points a check result (a status dict's entry) earned."""
-    return result["max_points"] if result["status"] in PASSING else 0.0
+    return result["max_points"] if passing(result["status"]) else 0.0
 
 
 def changed_checks(old: list[dict[str, Any]],

@@ -8,6 +8,7 @@ from typing import Any, Iterator
 from grader.judge.layers import Row, effective_rows
 from grader.judge.verdict import Verdict
 from grader.measurements import missing_keys
+from grader.results import passing
 from grader.tasks import ArgSet, Task
 
 
@@ -70,7 +71,7 @@ class Evidence:
     def passed(self, check_id: str) -> bool:
         """Whether ``check_id`` passed (or only warned)."""
         verdict = self.verdicts.get(check_id)
-        return verdict is not None and verdict.status in ("passed", "warning")
+        return verdict is not None and passing(verdict.status)
 
     def pairs(self, include_edge: bool = False
               ) -> Iterator[tuple[ArgSet, Side, Side]]:

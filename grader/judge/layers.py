@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from grader.judge.tolerances import ACTIVATION_ATOL, ACTIVATION_RTOL
 from grader.measurements import ACTIVATION_PROBE
 
 PROBE = np.array(ACTIVATION_PROBE, "float64")  # what the worker sampled
@@ -50,7 +51,8 @@ def name_activation(inputs: np.ndarray, outputs: np.ndarray) -> str | None:
         return None
     with np.errstate(over="ignore", invalid="ignore"):
         for name, fn in list(ACTIVATIONS.items()) + list(ALTERNATIVES.items()):
-            if np.allclose(fn(inputs), outputs, rtol=1e-4, atol=1e-5):
+            if np.allclose(fn(inputs), outputs, rtol=ACTIVATION_RTOL,
+                           atol=ACTIVATION_ATOL):
                 return name
     return None
 

@@ -24,29 +24,83 @@ Tolerances, and why:
   for the VAE it is only required to be finite. This check runs only once
   the specific checks have passed: it is a backstop proving the whole model
   trains.
+
+The other bounds below say their reason where they are declared; every
+numeric comparison of the checks uses a name from here.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
-from grader.judge.evidence import Evidence
 from grader.judge.verdict import Verdict
+
+if TYPE_CHECKING:
+    from grader.judge.evidence import Evidence
 
 FORWARD_RTOL, FORWARD_ATOL = 1e-4, 1e-5
 LOSS_RTOL = 1e-4
 STEP_ATOL, STEP_MAX_FRACTION = 1e-4, 0.01
-TRAINING_RTOL = {"loss": 0.01, "encoded": 0.05}
-VAE_TRAINING_RTOL = {"loss": 0.12, "encoded": None}  # None: finite only
+TRAINING_RTOL: dict[str, float | None] = {"loss": 0.01, "encoded": 0.05}
+# None: finite only
+VAE_TRAINING_RTOL: dict[str, float | None] = {"loss": 0.12, "encoded": None}
+# The mean code after training is near 0 for some models: below 0.02 the
+# 5% relative bound would be float noise, so it has this absolute floor.
+TRAINING_ENCODED_ATOL = 0.02
+
+# Naming an activation from its sampled values: sampled in float32 and
+# compared in float64, so as FORWARD; the candidates differ by 1e-2 or more.
+ACTIVATION_RTOL, ACTIVATION_ATOL = FORWARD_RTOL, FORWARD_ATOL
+
+# The sparsity penalty is a float32 sum of |codes|: equal to ~1e-6
+# relative; the absolute 1e-10 only lets two zero penalties match.
+PENALTY_RTOL, PENALTY_ATOL = 1e-4, 1e-10
+# A regularizer factor read from a layer's config: below this it is unset
+# (Keras stores 0.0; any factor a student means is far above).
+FACTOR_ZERO = 1e-12
+# A regularizer or Adam factor read back from a config (stored in float32,
+# ~1e-7 relative) matches the expected one within 0.1%: a note or a named
+# cause, never a point lost on this alone.
+FACTOR_RTOL = 1e-3
+
+# Naming what a loss is (a diagnosis after the comparison failed): the
+# candidate formulas are recomputed in float64 from float32 outputs, so
+# they agree to ~1e-5 relative; 0.1% stays far from the next candidate.
+LOSS_NAMING_RTOL, LOSS_NAMING_ATOL = 1e-3, 1e-4
+# Keras's epsilon: binary cross-entropy clips its predictions to
+# [1e-7, 1 - 1e-7], so the candidates are computed the same way.
+BCE_EPSILON = 1e-7
+
+# The VAE's controlled sampling. Two calls of a deterministic output agree
+# exactly (same weights, same input), so anything above float noise is
+# randomness: 1e-6 for the encoder's outputs, 1e-7 for the decoded ones and
+# for noise repeated across rows or dimensions.
+RANDOM_ATOL = 1e-6
+SAME_OUTPUT_ATOL = 1e-7
+# With log_var forced to -30 the noise is ~3e-7 times the decoder's gain:
+# auto(x) equals decoder(mean) within 0.1% / 1e-4.
+VAR0_RTOL, VAR0_ATOL = 1e-3, 1e-4
+# Sampling statistics pass within 6 standard errors (2048 seeded rows: no
+# flakes, and a wrong scale is hundreds of standard errors away).
+SE_BANDS = 6
+# Naming a wrong spread (after the test failed): exp(log_var) gives a
+# standard deviation of 0.25, unscaled noise 1.0; these bands are at least
+# 4 standard errors of either (std / sqrt(2n), n >= 2048 x 2 samples).
+SPREAD_CAUSE_ATOL = {0.25: 0.02, 1.0: 0.05}
+# A spread below this is no sampling at all (float32 rounding of mean).
+NO_SPREAD = 1e-6
 
 
-def close(a, b, rtol=FORWARD_RTOL, atol=FORWARD_ATOL) -> bool:
+def close(a: Any, b: Any, rtol: float = FORWARD_RTOL,
+          atol: float = FORWARD_ATOL) -> bool:
     """Whether ``a`` and ``b`` are equal within the forward-pass tolerance."""
     a, b = np.asarray(a), np.asarray(b)
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol,
                                                    atol=atol))
 
 
-def max_diff(a, b) -> str:
+def max_diff(a: Any, b: Any) -> str:
     """The largest difference of ``a`` and ``b``, in words."""
     a, b = np.asarray(a), np.asarray(b)
     if a.shape != b.shape:

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from grader.results import Status
+
 
 @dataclass(frozen=True)
 class Verdict:
     """The outcome of one check: passed, failed, skipped or warning."""
 
-    status: str
+    status: Status
     message: str = ""
 
     @classmethod

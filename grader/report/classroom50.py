@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping
 
 from grader.report import gradescope
 from grader.report.text import summary as outcome_sentence
-from grader.results import CheckResult, Report
+from grader.results import CheckResult, Report, passing
 
 SCHEMA = "classroom50/result/v1"
 IDENTITY = {"classroom": "CLASSROOM", "assignment": "ASSIGNMENT",
@@ -31,7 +31,6 @@ IDENTITY = {"classroom": "CLASSROOM", "assignment": "ASSIGNMENT",
 SUMMARY_CHARS = 140  # GitHub's limit on a commit status's description
 MESSAGE_CHARS = 2000  # per check in the Release text (runner.py's cap)
 BODY_CHARS = 100_000  # a Release body holds at most 125,000
-NOT_SHOWN = {"passed", "warning"}
 
 
 def whole(points: float, what: str) -> int:
@@ -88,7 +87,7 @@ def status(report: Report, visibility: str = "visible") -> str:
     them (the summary says the result is not final)."""
     hidden = hidden_checks(report, visibility)
     shown = [r for r in report.results if r.name not in hidden]
-    return ("success" if all(r.status in NOT_SHOWN for r in shown)
+    return ("success" if all(passing(r.status) for r in shown)
             else "failure")
 
 
@@ -96,7 +95,7 @@ def summary(report: Report, visibility: str = "visible") -> str:
     """The one line of the commit status (at most 140 characters)."""
     hidden = hidden_checks(report, visibility)
     shown = [r for r in report.results if r.name not in hidden]
-    passed = sum(r.status in NOT_SHOWN for r in shown)
+    passed = sum(passing(r.status) for r in shown)
     if hidden:
         line = (f"autoencoders: {passed} of {len(shown)} checks shown "
                 f"passed; {len(hidden)} more shown {when_shown(visibility)}"
@@ -162,7 +161,7 @@ def task_lines(report: Report, task: int, filename: str,
     results = [r for r in report.results if r.task == task]
     shown = [r for r in results if r.name not in hidden]
     if len(shown) < len(results):
-        passed = sum(r.status in NOT_SHOWN for r in shown)
+        passed = sum(passing(r.status) for r in shown)
         head = (f"#### `{filename}`: {passed} of {len(shown)} checks shown "
                 "passed")
     else:

@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from grader.judge.file_rules import RULES
 from grader.report.text import summary
-from grader.results import Report
+from grader.results import Report, passing
 
 VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
 SHOWN_WHEN = {"after_due_date": "after the due date",
@@ -52,8 +52,7 @@ def results(report: Report, visibility: str = "visible",
             "name": f"Task {r.task}: {r.title}",
             "score": r.points,
             "max_score": r.max_points,
-            "status": "passed" if r.status in ("passed", "warning")
-            else "failed",
+            "status": "passed" if passing(r.status) else "failed",
             "output": r.message,
             "visibility": visibility_of(r.check, visibility),
         } for r in report.results],

@@ -2,17 +2,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
+
+# How a worker run ended: "ok"; the student's code ran out of time
+# ("timeout"), crashed, wrote no result, too much output or disk; the
+# sandbox broke ("sandbox"); a file too large to copy ("too-large", refused
+# before anything was copied); its sandbox could not start ("grader": the
+# grader's failure).
+WorkerStatus = Literal["ok", "timeout", "crashed", "no-result", "output",
+                       "disk", "sandbox", "too-large", "grader"]
+WORKER_STATUSES: tuple[WorkerStatus, ...] = get_args(WorkerStatus)
 
 
 @dataclass
 class WorkerOutcome:
     """What came back from one worker run."""
 
-    # "ok", "timeout", "crashed", "no-result", "output", "disk", "sandbox",
-    # "too-large" (refused before anything was copied), "grader" (its
-    # sandbox could not start: the grader's failure)
-    status: str
+    status: WorkerStatus
     result: dict[str, Any] | None = None
     returncode: int | None = None
     seconds: float = 0.0

@@ -1,4 +1,5 @@
-"""The model checks, in the order they run; see each module's docstring.
+"""The model checks, in the order they run and are reported (:data:`ORDER`);
+see each module's docstring.
 
 - integrity: no tampering, nothing refused, nothing read outside
 - loading: the file loads, autoencoder returns three models in order
@@ -7,17 +8,45 @@
 - sparse: task 1's L1 penalty on the encoded output
 - numeric: forward pass, optimizer, loss, one step, seeded training
 
-The tolerances they compare with (each explained) are in
+The engine runs a check after those it ``requires`` whatever the order
+here. The tolerances they compare with (each explained) are in
 :mod:`grader.judge.tolerances`; the causes of known errors in
 :mod:`grader.judge.causes`.
 """
-from grader.judge.checks import (integrity, loading, structure,  # noqa: F401
-                                 vae, sparse, numeric)
-from grader.judge.registry import REGISTRY, Check
+from grader.judge.checks import (  # noqa: F401  (define the checks)
+    integrity,
+    loading,
+    numeric,
+    sparse,
+    structure,
+    vae,
+)
+from grader.judge.registry import Check, ordered
+from grader.tasks import TaskKind
 
-__all__ = ["REGISTRY", "Check", "checks_for"]
+__all__ = ["ORDER", "REGISTRY", "Check", "checks_for"]
+
+# Every model check's id, in the order results are reported.
+ORDER: tuple[str, ...] = (
+    # integrity
+    "integrity",
+    # loading
+    "loads", "returns",
+    # structure
+    "empty-hidden-layers", "encoder-layers", "decoder-layers", "activations",
+    "weight-sharing",
+    # vae
+    "encoder-outputs", "sampling", "decoder-input", "reconstruction-loss",
+    "kl-divergence", "vae-training-step",
+    # sparse
+    "sparsity-penalty",
+    # numeric
+    "forward-pass", "optimizer", "loss", "training-step", "seeded-training",
+)
+
+REGISTRY: list[Check] = ordered(ORDER)
 
 
-def checks_for(kind: str) -> list[Check]:
+def checks_for(kind: TaskKind) -> list[Check]:
     """The registered model checks of one kind of task, in order."""
     return [c for c in REGISTRY if kind in c.kinds]

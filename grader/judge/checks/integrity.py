@@ -15,9 +15,9 @@ from grader.judge import heads
 from grader.judge.evidence import Evidence
 from grader.judge.verdict import Verdict
 from grader.judge.registry import check
+from grader.tasks import KINDS
 from grader.run.outcome import WorkerOutcome
 
-ALL = ("dense", "sparse", "conv", "vae")
 SHOWN = 4
 
 
@@ -47,7 +47,7 @@ def _shown(items: list[str]) -> str:
     return ", ".join(items[:SHOWN]) + more
 
 
-@check("integrity", "keeps to building models (no tampering)", 2, ALL)
+@check("integrity", "keeps to building models (no tampering)", 2, KINDS)
 def integrity(ev: Evidence) -> Verdict:
     """The file changed nothing the grading relies on, was refused nothing and
     read nothing outside."""

@@ -5,8 +5,8 @@ from grader.judge import causes
 from grader.judge.evidence import Evidence
 from grader.judge.verdict import Verdict
 from grader.judge.registry import check
+from grader.tasks import KINDS
 
-ALL = ("dense", "sparse", "conv", "vae")
 
 
 def describe_error(error: dict) -> str:
@@ -22,7 +22,7 @@ def error_feedback(error: dict, stage: str, call: str,
     return causes.feedback(error, causes.doing(stage, call), stage, params)
 
 
-@check("loads", "file loads and defines autoencoder", 2, ALL)
+@check("loads", "file loads and defines autoencoder", 2, KINDS)
 def loads(ev: Evidence) -> Verdict:
     """The file imports and defines a callable ``autoencoder``."""
     if ev.worker_problem:
@@ -88,7 +88,7 @@ def failure_hint(ev: Evidence, argset, error: dict) -> str:
     return ""
 
 
-@check("returns", "returns encoder, decoder, auto", 2, ALL,
+@check("returns", "returns encoder, decoder, auto", 2, KINDS,
        requires=("loads",))
 def returns(ev: Evidence) -> Verdict:
     """Every argument set builds three Keras models, in the order encoder,

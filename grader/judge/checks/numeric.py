@@ -9,16 +9,19 @@ import numpy as np
 from grader.judge.evidence import Evidence
 from grader.judge.verdict import Verdict
 from grader.judge.registry import check
+from grader.tasks import KINDS
 from grader.judge.checks.loading import error_feedback
-from grader.judge.tolerances import (LOSS_RTOL, TRAINING_RTOL,
+from grader.judge.tolerances import (BCE_EPSILON, FACTOR_RTOL,
+                                     LOSS_NAMING_RTOL,
+                                     TRAINING_ENCODED_ATOL,
+                                     LOSS_RTOL, TRAINING_RTOL,
                                      VAE_TRAINING_RTOL, close, max_diff,
                                      step_verdict)
 
-ALL = ("dense", "sparse", "conv", "vae")
 
 
 @check("forward-pass", "outputs equal the reference's with the same weights",
-       3, ALL, requires=("encoder-layers", "decoder-layers", "activations",
+       3, KINDS, requires=("encoder-layers", "decoder-layers", "activations",
                          "encoder-outputs"))
 def forward_pass(ev: Evidence) -> Verdict:
     """With the canonical weights, the three models' outputs equal the
@@ -44,7 +47,7 @@ def forward_pass(ev: Evidence) -> Verdict:
     return Verdict.ok()
 
 
-@check("optimizer", "compiled with Adam", 2, ALL, requires=("returns",))
+@check("optimizer", "compiled with Adam", 2, KINDS, requires=("returns",))
 def optimizer(ev: Evidence) -> Verdict:
     """``auto`` is compiled with Adam and the task's settings."""
     for argset, s, r in ev.pairs():
@@ -63,7 +66,7 @@ def optimizer(ev: Evidence) -> Verdict:
         for key in ("learning_rate", "beta_1", "beta_2", "epsilon"):
             mine, ref = info.get(key), expected.get(key)
             if mine is not None and ref is not None and \
-                    not np.isclose(mine, ref, rtol=1e-3):
+                    not np.isclose(mine, ref, rtol=FACTOR_RTOL):
                 return Verdict.ok(f"note: Adam's {key} is {mine:g}, the "
                                   f"default is {ref:g}")
     return Verdict.ok()
@@ -72,7 +75,7 @@ def optimizer(ev: Evidence) -> Verdict:
 def dense_loss_candidates(x: np.ndarray, y: np.ndarray, penalty: float
                           ) -> dict[str, float]:
     """Known losses a student might have used, from their own outputs."""
-    eps = 1e-7
+    eps = BCE_EPSILON
     y = np.clip(y.astype("float64"), eps, 1 - eps)
     x = x.astype("float64")
     bce = -(x * np.log(y) + (1 - x) * np.log(1 - y))
@@ -114,7 +117,7 @@ def loss(ev: Evidence) -> Verdict:
         guesses = dense_loss_candidates(s["x"], s["auto_out"],
                                         s.get("penalty", 0.0))
         named = [name for name, value in guesses.items()
-                 if np.isclose(mine, value, rtol=1e-3)]
+                 if np.isclose(mine, value, rtol=LOSS_NAMING_RTOL)]
         cause = f"; it equals the {named[0]}" if named else ""
         return Verdict.fail(
             f"for {argset.call()} auto's loss on a fixed batch is "
@@ -134,7 +137,7 @@ def training_step(ev: Evidence) -> Verdict:
 
 
 @check("seeded-training", "short seeded training matches the reference", 3,
-       ALL, requires=("weight-sharing", "forward-pass", "optimizer", "loss",
+       KINDS, requires=("weight-sharing", "forward-pass", "optimizer", "loss",
                       "sparsity-penalty", "sampling", "decoder-input",
                       "reconstruction-loss", "kl-divergence"))
 def seeded_training(ev: Evidence) -> Verdict:
@@ -163,7 +166,8 @@ def seeded_training(ev: Evidence) -> Verdict:
                             f"outputs are not finite (found {a}), expected "
                             "finite numbers")
     if len(a) != len(b) or not np.isclose(a[index], b[index],
-                                          rtol=rtol["encoded"], atol=0.02):
+                                          rtol=rtol["encoded"],
+                                          atol=TRAINING_ENCODED_ATOL):
         shown = a[index] if len(a) > index else "missing"
         return Verdict.fail(
             f"after 2 seeded epochs of {call}, np.mean of the encoded test "

@@ -6,9 +6,9 @@ import numpy as np
 from grader.judge.evidence import Evidence, Side
 from grader.judge.verdict import Verdict
 from grader.judge.registry import check
-from grader.judge.tolerances import LOSS_RTOL
+from grader.judge.tolerances import (FACTOR_RTOL, FACTOR_ZERO, LOSS_RTOL,
+                                     PENALTY_ATOL, PENALTY_RTOL)
 
-PENALTY_RTOL = 1e-4  # a float32 sum of |codes|: equal to ~1e-6 relative
 
 
 def penalty_cause(s: Side, lambtha: float) -> str | None:
@@ -40,10 +40,10 @@ def penalty_cause(s: Side, lambtha: float) -> str | None:
                 "lambtha)")
     reg = activity[0][2].regularizers["activity_regularizer"]
     l1, l2 = reg.get("l1") or 0.0, reg.get("l2") or 0.0
-    if abs(l2) > 1e-12 and abs(l1) < 1e-12:
+    if abs(l2) > FACTOR_ZERO and abs(l1) < FACTOR_ZERO:
         return ("the penalty is L2; the task asks for L1 "
                 "(keras.regularizers.l1)")
-    if l1 and not np.isclose(l1, lambtha, rtol=1e-3):
+    if l1 and not np.isclose(l1, lambtha, rtol=FACTOR_RTOL):
         return (f"the L1 factor is {l1:g}, expected lambtha = {lambtha:g}: "
                 "is lambtha passed through?")
     return None
@@ -56,7 +56,8 @@ def sparsity_penalty(ev: Evidence) -> Verdict:
     for argset, s, r in ev.pairs():
         lambtha = argset.args[3]
         mine, expected = s.get("penalty", 0.0), r["penalty"]
-        if np.isclose(mine, expected, rtol=PENALTY_RTOL, atol=1e-10):
+        if np.isclose(mine, expected, rtol=PENALTY_RTOL,
+                      atol=PENALTY_ATOL):
             continue
         if mine == 0 and s.get("train_loss") is not None and np.isclose(
                 s["train_loss"], r["train_loss"], rtol=LOSS_RTOL):

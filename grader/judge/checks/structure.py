@@ -9,9 +9,8 @@ from grader.judge.verdict import Verdict
 from grader.judge.registry import check
 from grader.judge.layers import Row
 from grader.measurements import shares_weights
-from grader.tasks import ArgSet
+from grader.tasks import KINDS, ArgSet
 
-ALL = ("dense", "sparse", "conv", "vae")
 
 
 def structural(rows: list[Row], kind: str) -> list[Row]:
@@ -108,13 +107,13 @@ def structure_verdict(ev: Evidence, model: str) -> Verdict:
     return Verdict.ok()
 
 
-@check("encoder-layers", "encoder layers", 3, ALL, requires=("returns",))
+@check("encoder-layers", "encoder layers", 3, KINDS, requires=("returns",))
 def encoder_layers(ev: Evidence) -> Verdict:
     """The encoder's layers match the reference's."""
     return structure_verdict(ev, "encoder")
 
 
-@check("decoder-layers", "decoder layers", 3, ALL, requires=("returns",))
+@check("decoder-layers", "decoder layers", 3, KINDS, requires=("returns",))
 def decoder_layers(ev: Evidence) -> Verdict:
     """The decoder's layers match the reference's."""
     return structure_verdict(ev, "decoder")
@@ -156,7 +155,7 @@ def activation_problems(ev: Evidence, model: str, s: Side, r: Side
     return problems
 
 
-@check("activations", "activations", 3, ALL,
+@check("activations", "activations", 3, KINDS,
        requires=("encoder-layers", "decoder-layers"))
 def activations(ev: Evidence) -> Verdict:
     """Every layer's activation matches (the decoder's last is sigmoid)."""
@@ -169,7 +168,7 @@ def activations(ev: Evidence) -> Verdict:
     return Verdict.ok()
 
 
-@check("weight-sharing", "auto shares encoder's and decoder's layers", 2, ALL,
+@check("weight-sharing", "auto shares encoder's and decoder's layers", 2, KINDS,
        requires=("returns",))
 def weight_sharing(ev: Evidence) -> Verdict:
     """``auto`` is built from the encoder's and decoder's own layers."""

@@ -10,15 +10,18 @@ from grader.judge.evidence import Evidence, Side
 from grader.judge.verdict import Verdict
 from grader.judge.registry import check
 from grader.judge.checks.loading import error_feedback
-from grader.judge.tolerances import LOSS_RTOL, close, step_verdict
+from grader.judge.tolerances import (BCE_EPSILON, LOSS_NAMING_ATOL,
+                                     LOSS_NAMING_RTOL, LOSS_RTOL, NO_SPREAD,
+                                     RANDOM_ATOL, SAME_OUTPUT_ATOL, SE_BANDS,
+                                     SPREAD_CAUSE_ATOL, VAR0_ATOL, VAR0_RTOL,
+                                     close, step_verdict)
 
-SE_BANDS = 6  # statistics pass within 6 standard errors (seeded: no flakes)
 SPREAD_STD = 0.5  # exp(log(0.25) / 2), the forced log variance
 
 
 def stochastic(s: Side) -> list[bool]:
     """Which of the encoder's outputs change between two calls."""
-    return [not close(a, b, rtol=0, atol=1e-6)
+    return [not close(a, b, rtol=0, atol=RANDOM_ATOL)
             for a, b in zip(s["encoder_out"], s.get("encoder_again", []))]
 
 
@@ -70,12 +73,13 @@ def sampling(ev: Evidence) -> Verdict:
         n = noise.size
         std, mean = noise.std(), noise.mean()
         tested = f"for {argset.call()} with log_var forced to log(0.25): "
-        if rows > 1 and np.allclose(noise, noise[:1], atol=1e-7) and \
+        if rows > 1 and np.allclose(noise, noise[:1], atol=SAME_OUTPUT_ATOL) and \
                 std > 0:
             return Verdict.fail(tested + "every row of the batch gets the "
                                 "same noise vector: draw epsilon with the "
                                 "shape of the mean (batch, latent_dims)")
-        if dims > 1 and np.allclose(noise, noise[:, :1], atol=1e-7) and \
+        if dims > 1 and np.allclose(noise, noise[:, :1],
+                                    atol=SAME_OUTPUT_ATOL) and \
                 std > 0:
             return Verdict.fail(tested + "every latent dimension gets the "
                                 "same noise: draw epsilon with the shape of "
@@ -83,11 +87,11 @@ def sampling(ev: Evidence) -> Verdict:
         se_std = SPREAD_STD / np.sqrt(2 * n)
         if abs(std - SPREAD_STD) > SE_BANDS * se_std:
             cause = ""
-            if np.isclose(std, 0.25, atol=0.02):
+            if np.isclose(std, 0.25, atol=SPREAD_CAUSE_ATOL[0.25]):
                 cause = ": that is exp(log_var), expected exp(log_var / 2)"
-            elif np.isclose(std, 1.0, atol=0.05):
+            elif np.isclose(std, 1.0, atol=SPREAD_CAUSE_ATOL[1.0]):
                 cause = ": the noise is not scaled by exp(log_var / 2)"
-            elif std < 1e-6:
+            elif std < NO_SPREAD:
                 cause = ": z does not vary at all"
             return Verdict.fail(
                 f"{tested}z - mean has standard "
@@ -113,7 +117,8 @@ def decoder_input(ev: Evidence) -> Verdict:
     for argset, s, r in ev.pairs():
         feed = s["feed"]
         tested = f"for {argset.call()}: "
-        if close(feed["auto_1"], feed["auto_2"], rtol=0, atol=1e-7):
+        if close(feed["auto_1"], feed["auto_2"], rtol=0,
+                 atol=SAME_OUTPUT_ATOL):
             if close(feed["auto_1"], feed["decoder_of_mean"]):
                 return Verdict.fail(tested + "auto feeds the mean to the "
                                     "decoder; it must feed the sample z "
@@ -125,7 +130,8 @@ def decoder_input(ev: Evidence) -> Verdict:
                                 "same batch gives the same output twice): "
                                 "the decoder must be fed the sample z")
         zero = s["loss_var0"]
-        if not close(zero["auto"], zero["decoded"], rtol=1e-3, atol=1e-4):
+        if not close(zero["auto"], zero["decoded"], rtol=VAR0_RTOL,
+                     atol=VAR0_ATOL):
             return Verdict.fail(tested + "with the variance near zero auto(x) "
                                 "should equal decoder(mean), but it does "
                                 "not: auto must be decoder(encoder(x)[0])")
@@ -134,7 +140,8 @@ def decoder_input(ev: Evidence) -> Verdict:
 
 def _recon_terms(x, decoded) -> dict[str, np.ndarray]:
     x = np.asarray(x, "float64")
-    y = np.clip(np.asarray(decoded, "float64"), 1e-7, 1 - 1e-7)
+    y = np.clip(np.asarray(decoded, "float64"), BCE_EPSILON,
+                1 - BCE_EPSILON)
     bce = -(x * np.log(y) + (1 - x) * np.log(1 - y))
     return {
         "binary cross-entropy summed over the features": bce.sum(axis=1),
@@ -172,7 +179,8 @@ def explain_loss(s: Side) -> tuple[str, str] | None:
     kls = [_kl_terms(c["mean"], c["log_var"]) for c, _ in configs]
     for r_name, k_name in itertools.product(recon[0], kls[0]):
         if all(np.isclose(recon[i][r_name].mean() + kls[i][k_name],
-                          measured[i], rtol=1e-3, atol=1e-4)
+                          measured[i], rtol=LOSS_NAMING_RTOL,
+                          atol=LOSS_NAMING_ATOL)
                for i in range(2)):
             return r_name, k_name
     return None
