@@ -1,8 +1,9 @@
-"""Check results and per-task and whole reports (renderings: grader.report)."""
+"""Check results and per-task and whole reports: plain data. The
+renderings (text, Gradescope, PrairieLearn, ...) are modules of
+:mod:`grader.report`, which this module never imports."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal, get_args
 
 # A check's status: "error" is the grader's own failure (exit code 3),
@@ -95,18 +96,3 @@ class Report:
         """The result of one check of one task, or None."""
         return next((r for r in self.results
                      if r.task == task and r.check == check), None)
-
-    def text(self, task_files: dict[int, str]) -> str:
-        """The per-task report printed by ``python -m grader``."""
-        from grader.report.text import render
-        return render(self, task_files)
-
-    def gradescope(self, visibility: str = "visible") -> dict[str, Any]:
-        """Gradescope's results.json (see :mod:`grader.report.gradescope`)."""
-        from grader.report.gradescope import results
-        return results(self, visibility)
-
-    def write_json(self, path: Path) -> None:
-        """Writes :meth:`gradescope` to ``path``."""
-        from grader.report.gradescope import write
-        write(self.gradescope(), path)

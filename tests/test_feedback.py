@@ -22,7 +22,9 @@ import pytest
 
 from grader import cli
 from grader.judge import causes, keras_versions
+from grader.report import gradescope
 from grader.report.compare_page import write_report
+from grader.report.text import render
 from grader.judge.file_rules import RULES
 from grader.results import Report
 from grader.options import Options
@@ -168,12 +170,12 @@ def test_cross_version_line_gives_the_other_versions_score(graded):
     line = (f"under Keras 2 this file scores {got_2:g}/{total:g}: it is "
             "Keras 2 code; see the fix above to make it run under Keras 3")
     assert info.find(3, "returns").message.endswith("\n" + line)
-    assert line in info.text(FILES)
+    assert line in render(info, FILES)
     # Information, not credit: the verdicts and the score are Keras 3's.
     assert [(r.check, r.status) for r in info.results] == \
         [(r.check, r.status) for r in alone.results]
     assert info.score == alone.score
-    facts = info.gradescope()["extra_data"]["keras"]
+    facts = gradescope.results(info)["extra_data"]["keras"]
     assert facts["tasks"]["3"] == {"keras3": got_3, "keras2": got_2,
                                    "max": total, "scored_under": 3,
                                    "line": line}
@@ -187,7 +189,7 @@ def test_cross_version_line_only_where_the_other_version_scores_more(
         task = entry["task"]
         for version in entry["raises"]:
             report, _ = graded[(name, int(version), "info")]
-            text = report.text(FILES)
+            text = render(report, FILES)
             other = 2 if version == "3" else 3
             if version not in entry.get("other_scores_more", []):
                 assert "this file scores" not in text, (name, version)
@@ -209,16 +211,16 @@ def test_keras_best_keeps_the_better_score_and_says_which(graded):
     facts = best.extra["keras"]
     assert facts["mode"] == "best" and facts["tasks"]["3"]["scored_under"] \
         == 2
-    text = best.text(FILES)
+    text = render(best, FILES)
     got_3, total = under_3.task_scores()[3]
     assert (f"note: scored under Keras 2 (--keras best); under Keras 3 this "
             f"file scores {got_3:g}/{total:g}: cause: a keras.backend") in text
     assert facts["tasks"]["3"]["line"] in text
     assert "the better score per task" in text
-    gradescope = best.gradescope()
-    assert gradescope["score"] == under_2.score
-    assert "task 3: scored under Keras 2" in gradescope["output"]
-    assert gradescope["extra_data"]["keras"]["tasks"]["3"][
+    shown = gradescope.results(best)
+    assert shown["score"] == under_2.score
+    assert "task 3: scored under Keras 2" in shown["output"]
+    assert shown["extra_data"]["keras"]["tasks"]["3"][
         "scored_under"] == 2
 
 
@@ -243,7 +245,8 @@ def test_no_feedback_contains_an_escape_code(graded, tmp_path):
                      for side in student["argsets"] if side.get("error")]
     assert any("infer the shape of the Lambda" in d for d in lambda_detail)
     for (name, version, mode), (report, raw) in graded.items():
-        renderings = [report.text(FILES), json.dumps(report.gradescope())]
+        renderings = [render(report, FILES),
+                      json.dumps(gradescope.results(report))]
         if name in ("lambda_batch_shape", "decoder_fed_three"):
             page, _ = write_report(report, tmp_path / f"{name}{version}")
             renderings.append(page.read_text())

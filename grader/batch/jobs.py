@@ -21,12 +21,14 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from grader.batch.version import grader_version
 from grader.failures import GraderFailure
 from grader.options import Options
 from grader.pipeline import grade
+from grader.report import gradescope
+from grader.report.text import render
 from grader.results import Report
 from grader.run.isolation import detect
 from grader.run.reference import reference_results
@@ -35,10 +37,13 @@ from grader.run.tree import folder_files
 from grader.tasks import TASKS
 
 # A folder's status, most serious first (a folder gets the first that fits).
-STATUSES = ("error", "timeout", "crashed", "no result", "missing files",
-            "graded")
-WORKER_STATUS = {"timeout": "timeout", "crashed": "crashed",
-                 "no-result": "no result", "missing": "missing files"}
+FolderStatus = Literal["error", "timeout", "crashed", "no result",
+                       "missing files", "graded"]
+STATUSES: tuple[FolderStatus, ...] = get_args(FolderStatus)
+# The folder status a task's worker status (or "missing": no file) gives.
+WORKER_STATUS: dict[str, FolderStatus] = {
+    "timeout": "timeout", "crashed": "crashed", "no-result": "no result",
+    "missing": "missing files"}
 TASK_FILES = {n: t.filename for n, t in TASKS.items()}
 
 
@@ -113,7 +118,7 @@ def prepare_reference(options: Options, pool: ThreadPoolExecutor) -> None:
         _prepared.add(key)
 
 
-def folder_status(report: Report) -> tuple[str, str]:
+def folder_status(report: Report) -> tuple[FolderStatus, str]:
     """The folder's status and, unless graded, the sentence that explains
     it: ``error`` where a check says the grader failed (``ERR!``), else
     the message of the check that reports how a worker ended."""
@@ -185,8 +190,8 @@ def grade_job(name: str, payload: bytes, digest: str, options: Options,
                            for n in options.tasks},
                 "score": report.score, "max_score": report.max_score,
                 "results": [asdict(r) for r in report.results],
-                "extra": report.extra, "text": report.text(TASK_FILES),
-                "gradescope": report.gradescope(),
+                "extra": report.extra, "text": render(report, TASK_FILES),
+                "gradescope": gradescope.results(report),
                 "seconds": time.monotonic() - started,
                 "host": socket.gethostname(), "pid": os.getpid()}
     except GraderFailure as error:  # the sandbox, the reference, ...

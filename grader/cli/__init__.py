@@ -17,8 +17,9 @@ from grader.options import GRADING_FLAGS, Options, options_from
 from grader.paths import REPO_ROOT
 from grader.pipeline import grade
 from grader.platforms.submission import locate
-from grader.report import outputs, prairielearn
+from grader.report import outputs
 from grader.report.gradescope import VISIBILITIES
+from grader.report.text import render
 from grader.tasks import TASKS
 
 
@@ -84,7 +85,7 @@ def grade_main(argv: list[str]) -> int:
     add_common(parser)
     parser.add_argument("--json", metavar="PATH",
                         help="write the results file of --format here")
-    parser.add_argument("--format", choices=outputs.FORMATS,
+    parser.add_argument("--format", choices=tuple(outputs.FORMATS),
                         default="gradescope",
                         help="what --json writes: Gradescope's "
                              "results.json (default), PrairieLearn's "
@@ -104,24 +105,26 @@ def grade_main(argv: list[str]) -> int:
     if args.search_subfolders:
         folder, notes = locate(folder, options.tasks)
     images: list[dict[str, str]] = []
+    pictures = outputs.FORMATS[args.format].pictures
     try:
         options = replace(options, pictures=bool(args.json)
-                          and args.format == "prairielearn")
+                          and pictures is not None)
         report = grade(folder, options)
-        if options.pictures:
-            images = prairielearn.reconstruction_images(report)
+        if options.pictures and pictures is not None:
+            images = pictures(report)
     except Exception as error:  # the student still gets a message
         grader_failed(error)
         cause = (str(error) if isinstance(error, GraderFailure) else
                  f"{type(error).__name__}: {error}")
-        outputs.write(args, None, notes, [],
+        outputs.write(args, None, outputs.Extras(notes),
                       error=outputs.not_graded(cause))
         return 3
     for note in notes:
         print(f"note: {note}")
-    print(report.text({n: t.filename for n, t in TASKS.items()}))
+    print(render(report, {n: t.filename for n, t in TASKS.items()}))
     errors = report.grader_errors  # a score without them is not the grade
-    outputs.write(args, report, notes, images, error=outputs.not_graded(
+    extras = outputs.Extras(notes, images, args.visibility)
+    outputs.write(args, report, extras, error=outputs.not_graded(
         f"{len(errors)} check(s) could not be done; the first, task "
         f"{errors[0].task} '{errors[0].title}': {errors[0].message}")
         if errors else None)

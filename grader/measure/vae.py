@@ -70,7 +70,7 @@ def measure_vae(code: StudentCode, images: np.ndarray, seed: int,
     out["feed"] = {"auto_1": first, "auto_2": second,
                    "decoder_of_mean": code.call(decoder, "decoder", mean),
                    "decoder_of_log_var": code.call(decoder, "decoder",
-                                                    log_var)}
+                                                   log_var)}
     code.call(auto, "auto", x)
     out["added_losses"] = code.run("read auto.losses", added_losses, auto)
 

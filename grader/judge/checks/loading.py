@@ -8,7 +8,6 @@ from grader.judge.registry import check
 from grader.tasks import KINDS
 
 
-
 def describe_error(error: dict) -> str:
     """'Type: message (line N: code)', plain and cut at a sentence."""
     return causes.describe(error)

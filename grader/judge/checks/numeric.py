@@ -19,10 +19,9 @@ from grader.judge.tolerances import (BCE_EPSILON, FACTOR_RTOL,
                                      step_verdict)
 
 
-
 @check("forward-pass", "outputs equal the reference's with the same weights",
-       3, KINDS, requires=("encoder-layers", "decoder-layers", "activations",
-                         "encoder-outputs"))
+       3, KINDS, requires=("encoder-layers", "decoder-layers",
+                           "activations", "encoder-outputs"))
 def forward_pass(ev: Evidence) -> Verdict:
     """With the canonical weights, the three models' outputs equal the
     reference's."""
@@ -137,9 +136,10 @@ def training_step(ev: Evidence) -> Verdict:
 
 
 @check("seeded-training", "short seeded training matches the reference", 3,
-       KINDS, requires=("weight-sharing", "forward-pass", "optimizer", "loss",
-                      "sparsity-penalty", "sampling", "decoder-input",
-                      "reconstruction-loss", "kl-divergence"))
+       KINDS, requires=("weight-sharing", "forward-pass", "optimizer",
+                        "loss", "sparsity-penalty", "sampling",
+                        "decoder-input", "reconstruction-loss",
+                        "kl-divergence"))
 def seeded_training(ev: Evidence) -> Verdict:
     """A short seeded training gives the reference's losses and codes."""
     mine = (ev.student or {}).get("training", {})

@@ -10,7 +10,6 @@ from grader.judge.tolerances import (FACTOR_RTOL, FACTOR_ZERO, LOSS_RTOL,
                                      PENALTY_ATOL, PENALTY_RTOL)
 
 
-
 def penalty_cause(s: Side, lambtha: float) -> str | None:
     """The known defect behind a wrong penalty, read from the layers."""
     encoder = [r for r in s.rows("encoder") if r.weighted]

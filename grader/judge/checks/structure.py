@@ -12,7 +12,6 @@ from grader.measurements import shares_weights
 from grader.tasks import KINDS, ArgSet
 
 
-
 def structural(rows: list[Row], kind: str) -> list[Row]:
     """The rows that define the architecture for this kind of task."""
     if kind == "conv":
@@ -168,8 +167,8 @@ def activations(ev: Evidence) -> Verdict:
     return Verdict.ok()
 
 
-@check("weight-sharing", "auto shares encoder's and decoder's layers", 2, KINDS,
-       requires=("returns",))
+@check("weight-sharing", "auto shares encoder's and decoder's layers", 2,
+       KINDS, requires=("returns",))
 def weight_sharing(ev: Evidence) -> Verdict:
     """``auto`` is built from the encoder's and decoder's own layers."""
     for argset, s, r in ev.pairs():
