@@ -101,8 +101,9 @@ class Measured(TypedDict):
     auto_out: Any
 
 
-class PlainMeasured(Measured):
-    """A dense, sparse or convolutional argument set's measurements."""
+class PlainStep(TypedDict):
+    """What :func:`grader.measure.plain.measure_plain` adds: the composed
+    models' output, auto's added losses and one training step."""
 
     composed_out: Any
     penalty: float
@@ -111,12 +112,16 @@ class PlainMeasured(Measured):
     step_delta: NotRequired[list]        # when the step ran
 
 
+class PlainMeasured(Measured, PlainStep):
+    """A dense, sparse or convolutional argument set's measurements."""
+
+
 class EncoderTrace(TypedDict):
     """What :func:`find_heads` reads of a traced encoder: each call's layer
     id, weight shapes and output digests, and the encoder's outputs."""
 
-    layers: list[dict]
-    flow: Flow
+    layers: list[dict[str, Any]]
+    flow: dict[str, list[str]]  # "outputs" only
 
 
 class VaeMeasured(Measured):
@@ -126,6 +131,12 @@ class VaeMeasured(Measured):
     encoder_again: list
     head_layers: dict[str, int]   # the heads used (see find_heads)
     vae_error: NotRequired[str]
+
+
+class VaeUnmeasured(TypedDict):
+    """Why the VAE's experiments could not be made."""
+
+    vae_error: str
 
 
 class VaeExperiments(TypedDict):
@@ -186,7 +197,8 @@ class TaskResult(TypedDict, total=False):
     reads: list
 
 
-def _lacking(data: dict, kind: type, where: str) -> list[str]:
+def _lacking(data: dict[str, Any], kind: Any, where: str) -> list[str]:
+    """The required keys of TypedDict ``kind`` that ``data`` lacks."""
     return [f"{where}{key}" for key in sorted(kind.__required_keys__)
             if key not in data]
 
@@ -225,7 +237,7 @@ def find_heads(layer_rows: list[dict], flow: dict) -> dict[str, int]:
     outputs = flow.get("outputs") or []
     if len(outputs) != 3:
         return {}
-    order: list[int] = []  # layer ids of the weighted layers
+    order: list[Any] = []  # layer ids of the weighted layers
     for row in layer_rows:
         if row.get("weights") and row.get("id") not in order:
             order.append(row.get("id"))

@@ -123,8 +123,9 @@ def _grade(submission: Path, options: Options, pool: ThreadPoolExecutor
         grade_other(submission, options, report, students, pool)
     report.extra["sandbox"] = isolation.level
     report.extra["sandbox_detail"] = isolation.describe()
-    if isolation.warning():
-        report.notes.append(isolation.warning())
+    warning = isolation.warning()
+    if warning:
+        report.notes.append(warning)
     report.versions = {k: v for k, v in library_versions().items()
                        if k in ("python", "tensorflow")}
     report.versions["keras"] = keras_words(options.keras_major)
@@ -154,7 +155,7 @@ def grade_other(submission: Path, options: Options, report: Report,
     if tasks:
         best = options.other_keras == "best"
         other_options = replace(
-            options, tasks=tasks, other_keras="off",
+            options, tasks=tuple(tasks), other_keras="off",
             keras_major=keras_versions.other_major(options.keras_major),
             pictures=options.pictures and best)
         try:

@@ -53,7 +53,8 @@ def pytest_collection_modifyitems(config: pytest.Config,
                                   items: list[pytest.Item]) -> None:
     """Deselects the tests of the tasks that ``--tasks`` leaves out."""
     chosen = set(parse_tasks(config.getoption(dest("--tasks"))))
-    kept, dropped = [], []
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
     for item in items:
         spec = getattr(item, "callspec", None)
         task = spec.params.get("task") if spec else None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import pytest
 
@@ -23,8 +24,8 @@ CASES = [(number, rule_id) for number in TASKS for rule_id, _, _ in RULES] + [
 @pytest.mark.parametrize(
     ("task", "check"), CASES,
     ids=[f"{TASKS[n].stem}::{c}" for n, c in CASES])
-def test_check(graded: Report, task: int, check: str, record_property
-               ) -> None:
+def test_check(graded: Report, task: int, check: str,
+               record_property: Callable[[str, object], None]) -> None:
     """One check of one task: its verdict as a test outcome."""
     result = graded.find(task, check)
     if result is None:
@@ -35,7 +36,7 @@ def test_check(graded: Report, task: int, check: str, record_property
     if result.status == "skipped":
         pytest.skip(result.message)
     if result.status == "warning":
-        warnings.warn(GraderWarning(result.message))
+        warnings.warn(GraderWarning(result.message), stacklevel=1)
     if result.status == "error":  # the grader's own failure, not a fail
         raise RuntimeError(result.message)
     if result.status == "failed":

@@ -36,7 +36,9 @@ def dump(tree: Any, path: Path | BinaryIO) -> None:
         return node
 
     meta = json.dumps(encode(tree))
-    np.savez(path, __meta__=np.frombuffer(meta.encode(), np.uint8), **arrays)
+    # numpy's stubs read **arrays as its keyword allow_pickle: ignored.
+    np.savez(path, __meta__=np.frombuffer(meta.encode(), np.uint8),
+             **arrays)  # type: ignore[arg-type]
 
 
 def load(path: Path | BinaryIO) -> Any:

@@ -136,7 +136,7 @@ def test_first_messages_carry_a_cause_wherever_the_library_raised(
     task's first failed check explains why; only errors the student's own
     code raised may go without."""
     bare = []
-    for (name, version, mode), (report, raw) in graded.items():
+    for (name, version, _mode), (report, raw) in graded.items():
         task = TASKS[MANIFEST[name]["task"]]
         student = raw[task.number][0]
         errors = keras_versions.raised_errors(task, student)
@@ -244,7 +244,7 @@ def test_no_feedback_contains_an_escape_code(graded, tmp_path):
     lambda_detail = [side["error"].get("detail", "")
                      for side in student["argsets"] if side.get("error")]
     assert any("infer the shape of the Lambda" in d for d in lambda_detail)
-    for (name, version, mode), (report, raw) in graded.items():
+    for (name, version, mode), (report, _raw) in graded.items():
         renderings = [render(report, FILES),
                       json.dumps(gradescope.results(report))]
         if name in ("lambda_batch_shape", "decoder_fed_three"):

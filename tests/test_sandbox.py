@@ -238,7 +238,7 @@ def root_only_files() -> list[str]:
     what a worker must never find, at any level."""
     found = []
     for top in ("/etc", "/root", "/var/log", "/var/lib"):
-        for root, dirs, files in os.walk(top):
+        for root, _dirs, files in os.walk(top):
             for name in files:
                 path = os.path.join(root, name)
                 try:

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from grader.paths import REPO_ROOT
-from grader.platforms.gradescope import Settings, build_zip
 from grader.platforms.submission_limit import (KEY, Limit, decide,
                                                graded_runs, parse_time,
                                                record, refused)

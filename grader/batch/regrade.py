@@ -75,7 +75,7 @@ def changed_checks(old: list[dict[str, Any]],
         if was and now and was["status"] == now["status"] \
                 and points(was) == points(now):
             continue
-        shown = now or was
+        shown: dict[str, Any] = now or was or {}  # one of them is there
         found.append({
             "task": key[0], "check": key[1], "title": shown["title"],
             "old_status": was["status"] if was else "",
@@ -112,7 +112,7 @@ def changes(old: Snapshot, records: dict[str, dict[str, Any]],
             "old_status": was.get("status", "") if was else "absent",
             "new_status": now["status"] if now else "absent",
             "tasks": tasks_changed,
-            "checks": changed_checks(before.get("results") or [],
+            "checks": changed_checks((before or {}).get("results") or [],
                                      records[name].get("results") or [])
             if known else [],
             "checks_known": known})

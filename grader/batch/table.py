@@ -88,13 +88,15 @@ class Table:
         if row["student"] in self.rows:
             return False
         self.rows[row["student"]] = row
+        assert self.writer is not None and self.handle is not None, "start"
         self.writer.writerow(row)
         self.handle.flush()
         return True
 
     def finish(self) -> None:
         """Rewrites the file sorted by student (atomically)."""
-        self.handle.close()
+        if self.handle is not None:
+            self.handle.close()
         tmp = self.path.with_name(self.path.name + ".tmp")
         with open(tmp, "w", newline="") as handle:
             writer = csv.DictWriter(handle, self.header,

@@ -77,8 +77,8 @@ def canvas_path(out: Path) -> Path:
 def points_note(book: canvas.Gradebook,
                 records: dict[str, dict[str, Any]]) -> str:
     """A note when Canvas's Points Possible differs from the grader's."""
-    tops = {r.get("max_score") for r in records.values()
-            if r.get("status") != "error" and r.get("max_score")}
+    tops: set[float] = {r["max_score"] for r in records.values()
+                        if r.get("status") != "error" and r.get("max_score")}
     try:
         possible = float(book.points_possible())
     except ValueError:

@@ -14,10 +14,9 @@ boundary (never mid-word) before it reaches any feedback.
 from __future__ import annotations
 
 from grader.judge.failure import Cause, Failure, _when
-from grader.judge.model_causes import KERAS_TENSOR, LAMBDA_CAUSES, \
-    MODEL_CAUSES
-from grader.judge.text import (describe, doing, plain,  # noqa: F401
-                               shorten)
+from grader.judge.model_causes import KERAS_TENSOR, LAMBDA_CAUSES, MODEL_CAUSES
+from grader.judge.text import describe, doing, plain, shorten  # noqa: F401
+from grader.measurements import ErrorInfo
 
 KERAS2_SYMBOLIC = (r"Keras symbolic (tensors|inputs)",
                    r"intermediate (TF-)?Keras symbolic input/output",
@@ -252,7 +251,7 @@ CAUSES: tuple[Cause, ...] = LAMBDA_CAUSES + (
 )
 
 
-def recognise(error: dict, stage: str | None = None,
+def recognise(error: ErrorInfo, stage: str | None = None,
               params: tuple[str, ...] = ()) -> tuple[Cause, str] | None:
     """(the cause, its 'cause: ... / fix: ...' text) for a known error;
     ``params`` is the task's signature, where known."""
@@ -264,7 +263,7 @@ def recognise(error: dict, stage: str | None = None,
     return None
 
 
-def feedback(error: dict, action: str, stage: str | None = None,
+def feedback(error: ErrorInfo, action: str, stage: str | None = None,
              params: tuple[str, ...] = ()) -> str:
     """What the grader was doing, the error, and its cause and fix.
 
@@ -278,7 +277,7 @@ def feedback(error: dict, action: str, stage: str | None = None,
     return text + (f"\n{found[1]}" if found else "")
 
 
-def keras_code(error: dict, stage: str | None = None) -> int | None:
+def keras_code(error: ErrorInfo, stage: str | None = None) -> int | None:
     """The Keras version a known cause says the failing code was written
     for (2 for Keras 2 code failing under Keras 3), else None."""
     found = recognise(error, stage)

@@ -82,6 +82,7 @@ def task_results(task: Task, submission: Path,
                for (rule_id, title, _), v in zip(
                    file_rules.RULES,
                    file_rules.check_file(submission / task.filename).values())]
+    problem: str | None
     if student is None:
         problem = f"{task.filename} not found in {submission}"
         evidence = Evidence(task, None, reference, worker_problem=problem)

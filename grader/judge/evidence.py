@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 from grader.judge.layers import Row, effective_rows
 from grader.judge.verdict import Verdict
-from grader.measurements import missing_keys
+from grader.measurements import ErrorInfo, missing_keys
 from grader.results import passing
 from grader.tasks import ArgSet, Task
 
@@ -19,7 +19,7 @@ class Side:
     data: dict[str, Any]
 
     @property
-    def error(self) -> dict | None:
+    def error(self) -> ErrorInfo | None:
         """The error that stopped this argument set's measuring, if any."""
         return self.data.get("error")
 

@@ -4,10 +4,11 @@ cause and the fix in the course's words)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from grader.judge.text import plain
+from grader.measurements import ErrorInfo
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,8 @@ class Failure:
     params: tuple[str, ...] = ()  # the task's signature, where known
 
     @classmethod
-    def of(cls, error: dict, stage: str | None = None,
-           params: tuple[str, ...] = ()) -> "Failure":
+    def of(cls, error: ErrorInfo, stage: str | None = None,
+           params: tuple[str, ...] = ()) -> Failure:
         """The failure an error dict describes, at ``stage``, in a task
         whose function takes ``params``."""
         where = error.get("where") or {}

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import ast
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 import pycodestyle
 
@@ -21,11 +22,12 @@ ALLOWED_IMPORT = "import tensorflow.keras as keras"
 class _Collector(pycodestyle.BaseReport):
     """A pycodestyle report that keeps the violations instead of printing."""
 
-    def __init__(self, options):
+    def __init__(self, options: Any) -> None:
         super().__init__(options)
         self.found: list[tuple[int, int, str]] = []
 
-    def error(self, line_number, offset, text, check):
+    def error(self, line_number: int, offset: int, text: str,
+              check: Any) -> Any:
         """Collects one pycodestyle finding."""
         code = super().error(line_number, offset, text, check)
         if code:

@@ -16,6 +16,7 @@ from typing import Any
 
 from grader.judge import causes
 from grader.judge.file_rules import RULES
+from grader.measurements import ErrorInfo
 from grader.results import CheckResult, Report
 from grader.tasks import TASKS, Task
 
@@ -29,12 +30,12 @@ def other_major(keras_major: int) -> int:
 
 
 def raised_errors(task: Task, result: dict | None
-                  ) -> list[tuple[dict, str]]:
+                  ) -> list[tuple[ErrorInfo, str]]:
     """(error, stage) for every exception in a student's result, edge
     argument sets (which only warn) left out."""
     if not result:
         return []
-    found: list[tuple[dict, str]] = []
+    found: list[tuple[ErrorInfo, str]] = []
     if result.get("load_error"):
         found.append((result["load_error"], "import"))
     if result.get("probe_error"):
@@ -144,7 +145,7 @@ def merge(report: Report, other: Report | None, primary: int, mode: str,
         entry: dict[str, Any] = {f"keras{primary}": got, "max": total,
                                  "scored_under": primary}
         facts["tasks"][str(number)] = entry
-        if number not in tasks or number not in theirs:
+        if other is None or number not in tasks or number not in theirs:
             continue
         other_got = theirs[number][0]
         entry[f"keras{second}"] = other_got

@@ -10,8 +10,7 @@ from grader.options import Limits
 from grader.run.outcome import WorkerOutcome
 from grader.tasks import Task
 
-
-SIGNALS = {
+SIGNALS: dict[int, str] = {
     signal.SIGSEGV: "it crashed with a segmentation fault (SIGSEGV)",
     signal.SIGBUS: "it crashed with a bus error (SIGBUS)",
     signal.SIGABRT: "it aborted (SIGABRT)",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from grader.measurements import ErrorInfo
+
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MESSAGE_LIMIT = 240  # characters of a library message shown in feedback
@@ -49,7 +51,7 @@ FRAMING = ("Exception encountered when calling", "Call arguments received",
            "Arguments received")
 
 
-def describe(error: dict) -> str:
+def describe(error: ErrorInfo) -> str:
     """'Type: message (line N: code)', the message shortened and plain."""
     where = error.get("where") or {}
     location = ""

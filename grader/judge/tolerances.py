@@ -30,7 +30,7 @@ numeric comparison of the checks uses a name from here.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 
@@ -42,9 +42,18 @@ if TYPE_CHECKING:
 FORWARD_RTOL, FORWARD_ATOL = 1e-4, 1e-5
 LOSS_RTOL = 1e-4
 STEP_ATOL, STEP_MAX_FRACTION = 1e-4, 0.01
-TRAINING_RTOL: dict[str, float | None] = {"loss": 0.01, "encoded": 0.05}
-# None: finite only
-VAE_TRAINING_RTOL: dict[str, float | None] = {"loss": 0.12, "encoded": None}
+
+
+class TrainingBounds(TypedDict):
+    """Relative bounds of the seeded training: its losses, its mean code
+    (None: only required to be finite)."""
+
+    loss: float
+    encoded: float | None
+
+
+TRAINING_RTOL: TrainingBounds = {"loss": 0.01, "encoded": 0.05}
+VAE_TRAINING_RTOL: TrainingBounds = {"loss": 0.12, "encoded": None}
 # The mean code after training is near 0 for some models: below 0.02 the
 # 5% relative bound would be float noise, so it has this absolute floor.
 TRAINING_ENCODED_ATOL = 0.02

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+from typing import Any
 
 import numpy as np
 
@@ -45,7 +46,8 @@ def labelled_images() -> tuple[np.ndarray, np.ndarray, str]:
     return images, strokes, "synthetic digit-like images (seed 0)"
 
 
-def synthetic_digits(count: int, seed: int = 0, with_strokes: bool = False):
+def synthetic_digits(count: int, seed: int = 0, with_strokes: bool = False
+                     ) -> Any:  # images, or (images, strokes)
     """Digit-like 28x28 images: a few thick strokes, values in [0, 1].
 
     With ``with_strokes``, also each image's number of strokes.

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
+
+from grader.measurements import ErrorInfo, GraderError
 
 
-def error_info(exc: BaseException, student_file: str) -> dict:
+def error_info(exc: BaseException, student_file: str) -> ErrorInfo:
     """Type, telling line and details of the message, the exception's
     chain, the innermost line of the student's file, and who raised it
     (the judge names the cause): "student" (the student's code),
@@ -29,7 +32,8 @@ def error_info(exc: BaseException, student_file: str) -> dict:
     message = key_line(text)
     if isinstance(exc, SystemExit):
         message = f"sys.exit({exc.code!r}) was called"
-    chain, seen, inner = [], {id(exc)}, exc.__cause__ or exc.__context__
+    chain: list[dict[str, str]] = []
+    seen, inner = {id(exc)}, exc.__cause__ or exc.__context__
     while inner is not None and id(inner) not in seen and len(chain) < 3:
         seen.add(id(inner))
         chain.append({"type": type(inner).__name__,
@@ -70,7 +74,8 @@ def is_guarded_call(frame: traceback.FrameSummary) -> bool:
     return frame.filename == __file__ and frame.name == "guarded"
 
 
-def guarded(student_file: str, fn: Callable, *args) -> tuple[Any, dict | None]:
+def guarded(student_file: str, fn: Callable[..., Any], *args: Any
+            ) -> tuple[Any, ErrorInfo | None]:
     """Runs ``fn``; returns (value, None) or (None, error info)."""
     try:
         return fn(*args), None
@@ -87,12 +92,12 @@ class StudentFault(Exception):
     else that escapes a measurement is the grader's own failure.
     """
 
-    def __init__(self, info: dict):
+    def __init__(self, info: ErrorInfo) -> None:
         super().__init__(info.get("message", ""))
         self.info = info
 
 
-def grader_error(exc: BaseException) -> dict:
+def grader_error(exc: BaseException) -> GraderError:
     """A failure of the grader's own measuring code, with its traceback."""
     return {"type": type(exc).__name__, "message": key_line(str(exc))[:400],
             "trace": traceback.format_exc()[-2000:]}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 BLOCKED_EVENTS = {
     "subprocess.Popen": "start a process",
@@ -56,7 +57,7 @@ class Guard:
         self.reads: list[str] = []
         self.active = True
 
-    def inside(self, path) -> bool:
+    def inside(self, path: Any) -> bool:
         if isinstance(path, int):
             return True  # an already open descriptor
         try:
@@ -67,7 +68,7 @@ class Guard:
                 or resolved.startswith(self.root + os.sep)
                 or resolved.startswith(("/dev/", "/proc/")))
 
-    def may_read(self, path) -> bool:
+    def may_read(self, path: Any) -> bool:
         if self.inside(path):
             return True
         resolved = os.path.realpath(os.fsdecode(path))
@@ -79,7 +80,7 @@ class Guard:
             self.violations.append(what)
         raise PermissionError(f"the grader does not allow this: {what}")
 
-    def note_read(self, path) -> None:
+    def note_read(self, path: Any) -> None:
         try:
             shown = os.fsdecode(path)
         except Exception:
@@ -119,6 +120,6 @@ class Guard:
         ``_posixsubprocess.fork_exec`` starts a process without one."""
         module = sys.modules.get("_posixsubprocess")
         if module is not None:
-            def fork_exec(*args, **kwargs):
+            def fork_exec(*args: Any, **kwargs: Any) -> None:
                 self.refuse("start a process through _posixsubprocess")
-            module.fork_exec = fork_exec
+            module.fork_exec = fork_exec  # type: ignore[attr-defined]

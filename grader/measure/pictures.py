@@ -34,7 +34,7 @@ def course_inputs(task: Task, images: np.ndarray, count: int,
     return chosen.reshape(len(chosen), -1)
 
 
-def measure_pictures(task: Task, module, student_file: str
+def measure_pictures(task: Task, module: Any, student_file: str
                      ) -> dict[str, Any]:
     """Training curves, reconstructions and (VAE) latent pictures."""
     images, labels, source = grader_data.labelled_images()
@@ -42,10 +42,11 @@ def measure_pictures(task: Task, module, student_file: str
     out: dict[str, Any] = {"data_source": source, "epochs": EPOCHS,
                            "train_size": TRAIN}
     args = task.course_args
-    models, error = code.build(args)
-    if error:
-        out["error"] = error
+    built = code.build(args)
+    if built[0] is None:
+        out["error"] = built[1]
         return out
+    models = built[0]
     encoder, decoder, auto = models
     train = course_inputs(task, images, TRAIN, 0)
     val = course_inputs(task, images, VALIDATION, TRAIN)
@@ -71,7 +72,8 @@ def measure_pictures(task: Task, module, student_file: str
     return out
 
 
-def latent_pictures(task: Task, encoder, decoder, images: np.ndarray,
+def latent_pictures(task: Task, encoder: Any, decoder: Any,
+                    images: np.ndarray,
                     labels: np.ndarray, student_file: str) -> dict[str, Any]:
     """Latent means of 1,000 test digits, and a decoded grid of the plane."""
     out: dict[str, Any] = {}

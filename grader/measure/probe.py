@@ -57,7 +57,8 @@ class Probe:
         self.code = code
         self.images = images
 
-    def role_shapes(self, models: list, args: tuple) -> list[dict]:
+    def role_shapes(self, models: list[Any], args: tuple[Any, ...]
+                    ) -> list[dict[str, list[list[int]] | None]]:
         """What each returned model maps: used to spot a wrong order.
 
         Each model is first called with the input its position expects, so
@@ -69,7 +70,7 @@ class Probe:
         expected = ("input", "latent", "input")
         roles = []
         for model, first in zip(models, expected):
-            row = {}
+            row: dict[str, list[list[int]] | None] = {}
             for label in (first, "latent" if first == "input" else "input"):
                 if row and any(row.values()):
                     row.setdefault(label, None)
@@ -83,12 +84,14 @@ class Probe:
             roles.append(row)
         return roles
 
-    def run_argset(self, seed: int, args: tuple) -> dict[str, Any]:
+    def run_argset(self, seed: int, args: tuple[Any, ...]
+                   ) -> dict[str, Any]:
         """Builds, traces and measures the models of one argument set; a
         failure is data (``error`` or ``grader_error``)."""
-        models, error = self.code.build(args)
-        if error:
-            return {"error": error}
+        built = self.code.build(args)
+        if built[0] is None:
+            return {"error": built[1]}
+        models = built[0]
         result: dict[str, Any] = {"roles": self.role_shapes(models, args)}
         encoder, decoder, auto = models
         x = grader_data.inputs_for(input_shape(args), BATCH, seed,
@@ -144,7 +147,7 @@ class Probe:
         }
         enc_layers = weighted_layers(enc_calls)
         dec_layers = weighted_layers(dec_calls)
-        heads = {}
+        heads: dict[str, int] = {}
         if self.task.kind == "vae":  # the parent checks this choice
             out["head_layers"] = find_heads(out["layers"]["encoder"],
                                             out["flow"]["encoder"])

@@ -11,7 +11,8 @@ them. The measuring modules (:mod:`grader.measure.probe`,
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any, NotRequired, TypedDict
 
 import numpy as np
 
@@ -21,6 +22,23 @@ from grader.measure.errors import StudentFault, error_info, guarded
 from grader.measure.trace import is_model, keras
 from grader.measure.weights import snapshot
 from grader.measurements import ErrorInfo
+
+
+class Step(TypedDict):
+    """One training step: its loss, its error, how it moved the weights."""
+
+    loss: float | None
+    error: ErrorInfo | None
+    step_delta: NotRequired[list[list[np.ndarray]]]  # when it ran
+
+
+# ([encoder, decoder, auto], None) or (None, what went wrong)
+Built = tuple[list[Any], None] | tuple[None, ErrorInfo]
+
+
+def failed(error: ErrorInfo) -> Built:
+    """A build that failed with ``error``."""
+    return None, error
 
 
 class StudentCode:
@@ -50,8 +68,7 @@ class StudentCode:
         """``model(value)`` as NumPy arrays; see :meth:`run`."""
         return self.run(f"call {name}", lambda: to_numpy(model(value)))
 
-    def build(self, args: tuple[Any, ...]
-              ) -> tuple[list[Any] | None, ErrorInfo | None]:
+    def build(self, args: tuple[Any, ...]) -> Built:
         """Calls ``autoencoder(*args)`` from a fresh session and seed;
         returns ([encoder, decoder, auto], None) or (None, error)."""
         keras.backend.clear_session()
@@ -59,30 +76,30 @@ class StudentCode:
         value, error = self.attempt(self.module.autoencoder,
                                     *copy.deepcopy(args))
         if error:
-            return None, {"stage": "build", **error}
+            return failed({"stage": "build", **error})
         if not isinstance(value, (tuple, list)):
-            return None, {"stage": "return", "type": type(value).__name__,
-                          "message": f"returned a {type(value).__name__}, "
-                                     "not the tuple encoder, decoder, auto"}
+            return failed({"stage": "return", "type": type(value).__name__,
+                           "message": f"returned a {type(value).__name__}, "
+                                      "not the tuple encoder, decoder, auto"})
         if len(value) != 3:
-            return None, {"stage": "return", "type": "tuple",
-                          "message": f"returned {len(value)} values, "
-                                     "expected 3 (encoder, decoder, auto)"}
+            return failed({"stage": "return", "type": "tuple",
+                           "message": f"returned {len(value)} values, "
+                                      "expected 3 (encoder, decoder, auto)"})
         kinds = [type(v).__name__ for v in value]
         if not all(is_model(v) for v in value):
-            return None, {"stage": "return", "type": "types",
-                          "message": "returned " + ", ".join(kinds)
-                                     + ": all three must be Keras models"}
+            return failed({"stage": "return", "type": "types",
+                           "message": "returned " + ", ".join(kinds)
+                                      + ": all three must be Keras models"})
         return list(value), None
 
     def train_step(self, auto: Any, x: np.ndarray, layers: list[Any]
-                   ) -> dict[str, Any]:
+                   ) -> Step:
         """One training step of ``auto`` on ``x``: its ``loss``, its
         ``error`` (None when it ran) and, when it ran, ``step_delta``:
         how it moved each weight of ``layers``."""
         before = snapshot(layers)
         loss, error = self.attempt(train_loss, auto, x)
-        step: dict[str, Any] = {"loss": loss, "error": error}
+        step: Step = {"loss": loss, "error": error}
         if error is None:
             after = snapshot(layers)
             step["step_delta"] = [[a - b for a, b in zip(la, lb)]

@@ -70,11 +70,12 @@ def has_sublayers(layer: Any) -> bool:
 def trace(model: Any, x: Any) -> tuple[list[Call], Any]:
     """Calls ``model(x)`` eagerly, recording each leaf layer call in order."""
     calls: list[Call] = []
-    patched = []
+    patched: list[tuple[Any, Any]] = []
     for base in layer_base_classes():
         original = base.__call__
 
-        def recording(self, *args, __original=original, **kwargs):
+        def recording(self: Any, *args: Any, __original: Any = original,
+                      **kwargs: Any) -> Any:
             out = __original(self, *args, **kwargs)
             if not has_sublayers(self):
                 try:
@@ -84,7 +85,7 @@ def trace(model: Any, x: Any) -> tuple[list[Call], Any]:
                     pass
             return out
 
-        base.__call__ = recording
+        base.__call__ = recording  # type: ignore[method-assign]
         patched.append((base, original))
     try:
         output = model(x)

@@ -19,13 +19,13 @@ from grader.measure.trace import fingerprint, keras, trace
 from grader.measure.vae import place_heads
 from grader.measure.weights import (set_canonical, trainable_ids,
                                     weighted_layers)
-from grader.measurements import Training, find_heads
+from grader.measurements import TaskMeasured, Training, find_heads
 from grader.tasks import Task
 
 
 def prepare_training(code: StudentCode, task: Task, models: list[Any],
                      args: tuple[Any, ...], sample: np.ndarray
-                     ) -> dict[str, Any]:
+                     ) -> Training:
     """Puts the canonical weights (seed 7) into freshly built models.
 
     ``sample`` (two inputs) is traced through all three models first,
@@ -39,7 +39,7 @@ def prepare_training(code: StudentCode, task: Task, models: list[Any],
     dec_calls, _ = code.run("call decoder", trace, decoder, np.zeros(
         (2,) + latent_shape(args), "float32"))
     enc_layers = weighted_layers(enc_calls)
-    found: dict[str, Any] = {}
+    found: Training = {}
     if task.kind == "vae":
         found["encoder_trace"] = {
             "layers": [{"id": id(c.layer),
@@ -64,9 +64,10 @@ def seeded_training(code: StudentCode, task: Task, train_x: np.ndarray,
                     val_x: np.ndarray) -> Training:
     """A short training run from the canonical weights, no shuffling."""
     args = task.train_args
-    models, error = code.build(args)
-    if error:
-        return {"error": error}
+    built = code.build(args)
+    if built[0] is None:
+        return {"error": built[1]}
+    models = built[0]
     encoder, decoder, auto = models
     try:
         found = prepare_training(code, task, models, args, train_x[:2])
@@ -77,10 +78,12 @@ def seeded_training(code: StudentCode, task: Task, train_x: np.ndarray,
         encoded = flat_arrays(code.call(encoder, "encoder", val_x[:10]))
     except StudentFault as fault:
         return {"error": fault.info}
-    return {"loss": [float(v) for v in history.history.get("loss", [])],
-            "val_loss": [float(v) for v in
-                         history.history.get("val_loss", [])],
-            "encoded_mean": [float(np.mean(a)) for a in encoded], **found}
+    result: Training = {
+        "loss": [float(v) for v in history.history.get("loss", [])],
+        "val_loss": [float(v) for v in history.history.get("val_loss", [])],
+        "encoded_mean": [float(np.mean(a)) for a in encoded]}
+    result.update(found)
+    return result
 
 
 def training_data(task: Task, images: np.ndarray
@@ -93,7 +96,7 @@ def training_data(task: Task, images: np.ndarray
 
 
 def probe_task(task: Task, module: Any, student_file: str
-               ) -> dict[str, Any]:
+               ) -> TaskMeasured:
     """Everything the checks of ``task`` need, for every argument set."""
     images, source = grader_data.mnist_images()
     code = StudentCode(module, student_file)

@@ -16,6 +16,7 @@ from grader.measure.arrays import flat_arrays
 from grader.measure.compiled import added_losses, train_loss
 from grader.measure.student import StudentCode
 from grader.measure.weights import restore, snapshot
+from grader.measurements import VaeExperiments, VaeUnmeasured
 
 SPREAD_ROWS = 2048  # rows for the VAE sampling statistics
 LOG_VAR_ZERO = -30.0  # log-variance that makes the sampling noise ~3e-7
@@ -34,8 +35,9 @@ def place_heads(layers: list, plan: dict[str, int] | None
     """
     plan = plan if isinstance(plan, dict) else {}
     mean, log_var = plan.get("mean"), plan.get("log_var")
-    if not all(type(i) is int and 0 <= i < len(layers)
-               for i in (mean, log_var)) or mean == log_var:
+    if not (isinstance(mean, int) and isinstance(log_var, int)) or not all(
+            type(i) is int and 0 <= i < len(layers)
+            for i in (mean, log_var)) or mean == log_var:
         return layers, {}
     rest = [layer for k, layer in enumerate(layers) if k not in (mean,
                                                                  log_var)]
@@ -46,15 +48,13 @@ def place_heads(layers: list, plan: dict[str, int] | None
 def measure_vae(code: StudentCode, images: np.ndarray, seed: int,
                 models: list[Any], canonical: list[Any],
                 heads: dict[str, int], x: np.ndarray,
-                n_encoder: int) -> dict[str, Any]:
+                n_encoder: int) -> VaeExperiments | VaeUnmeasured:
     """What feeds the decoder, the added losses, the sampling spread,
     and the loss with no variance and with a blind decoder (KL);
     ``images`` are the digits inputs are drawn from."""
     encoder, decoder, auto = models
-    out: dict[str, Any] = {}
     if not heads:
-        out["vae_error"] = "mean and log-variance layers not identified"
-        return out
+        return {"vae_error": "mean and log-variance layers not identified"}
     log_var_layer = canonical[heads["log_var"]]
     start = snapshot(canonical)
 
@@ -67,41 +67,42 @@ def measure_vae(code: StudentCode, images: np.ndarray, seed: int,
     # Is auto's decoder fed something random (z), the mean or log_var?
     first, second = code.call(auto, "auto", x), code.call(auto, "auto", x)
     _, mean, log_var = flat_arrays(code.call(encoder, "encoder", x))
-    out["feed"] = {"auto_1": first, "auto_2": second,
-                   "decoder_of_mean": code.call(decoder, "decoder", mean),
-                   "decoder_of_log_var": code.call(decoder, "decoder",
-                                                   log_var)}
+    feed = {"auto_1": first, "auto_2": second,
+            "decoder_of_mean": code.call(decoder, "decoder", mean),
+            "decoder_of_log_var": code.call(decoder, "decoder", log_var)}
     code.call(auto, "auto", x)
-    out["added_losses"] = code.run("read auto.losses", added_losses, auto)
+    added = code.run("read auto.losses", added_losses, auto)
 
     # Spread of z around the mean with log_var forced to log(0.25).
     force_log_var(LOG_VAR_SPREAD)
     big = grader_data.inputs_for(
         tuple(x.shape[1:]), SPREAD_ROWS, seed + 1, images)
     z, mean, log_var = flat_arrays(code.call(encoder, "encoder", big))
-    out["spread"] = {"noise": z - mean, "log_var": log_var[:4]}
+    spread = {"noise": z - mean, "log_var": log_var[:4]}
 
     # Loss with the variance driven to ~0 (z = mean), first Adam step.
     force_log_var(LOG_VAR_ZERO)
     _, mean0, log_var0 = flat_arrays(code.call(encoder, "encoder", x))
-    out["loss_var0"] = {"mean": mean0, "log_var": log_var0,
-                        "decoded": code.call(decoder, "decoder", mean0),
-                        "auto": code.call(auto, "auto", x)}
+    loss_var0 = {"mean": mean0, "log_var": log_var0,
+                 "decoded": code.call(decoder, "decoder", mean0),
+                 "auto": code.call(auto, "auto", x)}
     step = code.train_step(auto, x, canonical)
-    out["loss_var0"]["loss"] = step["loss"]
-    out["train_error"] = step["error"]
-    if "step_delta" in step:
-        out["step_delta"] = step["step_delta"]
+    loss_var0["loss"] = step["loss"]
 
     # Loss with the decoder made blind to z: the KL term, exactly.
     restore(canonical, start)
     kernel = canonical[n_encoder].trainable_weights[0]
     kernel.assign(np.zeros(kernel.shape, "float32"))
     _, mean1, log_var1 = flat_arrays(code.call(encoder, "encoder", x))
-    out["loss_kl"] = {"mean": mean1, "log_var": log_var1,
-                      "decoded": code.call(decoder, "decoder", mean1)}
+    loss_kl = {"mean": mean1, "log_var": log_var1,
+               "decoded": code.call(decoder, "decoder", mean1)}
     loss, error = code.attempt(train_loss, auto, x)
-    out["loss_kl"]["loss"] = loss
-    out["loss_kl"]["error"] = error
+    loss_kl["loss"] = loss
+    loss_kl["error"] = error
     restore(canonical, start)
+    out: VaeExperiments = {"feed": feed, "added_losses": added,
+                           "spread": spread, "loss_var0": loss_var0,
+                           "train_error": step["error"], "loss_kl": loss_kl}
+    if "step_delta" in step:
+        out["step_delta"] = step["step_delta"]
     return out

@@ -16,12 +16,20 @@ import os
 import platform
 import sys
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from grader.measurements import TaskResult
+    from grader.tasks import Task
 
 
-def load_student(path: Path):
+def load_student(path: Path) -> ModuleType:
     """Imports ``path`` as a module named after the file, like __import__."""
     name = path.stem
     spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"{path} cannot be imported")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
@@ -40,11 +48,12 @@ def readable_roots() -> list[str]:
     return roots
 
 
-def measure(task, student_file: str, with_pictures: bool) -> dict:
+def measure(task: Task, student_file: str, with_pictures: bool
+            ) -> TaskResult:
     """Imports the task file and measures it (errors become data)."""
     from grader.measure import errors, training
 
-    result: dict = {}
+    result: TaskResult = {}
     try:
         module = load_student(Path(student_file))
     except BaseException as exc:
@@ -109,7 +118,7 @@ def main(job: dict) -> None:
     os._exit(0)  # skip TF's slow teardown and any student atexit handlers
 
 
-def versions(trace) -> dict:
+def versions(trace: ModuleType) -> dict[str, Any]:
     """The versions of Python, TensorFlow and Keras the worker ran."""
     keras = trace.keras
     version = getattr(keras, "__version__", None)

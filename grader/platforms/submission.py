@@ -7,6 +7,7 @@ holding the most of the task files asked for.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from grader.tasks import TASKS
@@ -31,7 +32,7 @@ def candidates(root: Path) -> list[Path]:
                   key=lambda p: (len(p.relative_to(root).parts), str(p)))
 
 
-def locate(root: Path, tasks: list[int]) -> tuple[Path, list[str]]:
+def locate(root: Path, tasks: Sequence[int]) -> tuple[Path, list[str]]:
     """The folder to grade inside ``root``, and notes for the student."""
     names = [TASKS[n].filename for n in tasks]
     if not root.is_dir():

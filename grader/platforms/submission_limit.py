@@ -213,7 +213,8 @@ def refused(metadata: dict[str, Any], limit: Limit,
     usable = base is not None and not failed(base) and (
         parse_time(latest["submission_time"]) in decision.history
         or ours(base).get("counted") is False and "output" in ours(base))
-    if usable:
+    results: dict[str, Any]
+    if usable and base is not None:
         results = copy.deepcopy(base)
         shown_before = ours(base).get("output", results.get("output", ""))
         message += (f"\nBelow: the score and feedback of your last graded "

@@ -16,6 +16,7 @@ import numpy as np
 from grader.judge.causes import describe, plain
 from grader.judge.evidence import Side
 from grader.judge.layers import Row
+from grader.measurements import ErrorInfo
 from grader.report.divergence import (Divergence, divergence,
                                       divergence_sentence, empty_sentence)
 from grader.report.figures import (LOAD_CHECK, curves_figure, grid_figure,
@@ -137,8 +138,8 @@ def failed_check(report: Report, task: int, checks: tuple[str, ...]
     return None
 
 
-def error_box(what: str, error: dict | None, result: CheckResult | None
-              ) -> str:
+def error_box(what: str, error: ErrorInfo | None,
+              result: CheckResult | None) -> str:
     """That the student's ``what`` could not be made: the grading's own
     failed check that covers it (title and message), else the measured
     error as it was recorded."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -131,7 +132,7 @@ def cause_words(report: Report, task: int) -> str:
             f"{cause.title}: {shorten(first, 400)}")
 
 
-def nothing_to_draw(values) -> str | None:
+def nothing_to_draw(values: Any) -> str | None:
     """Why a measured picture draws nothing (or only part), else None."""
     if values is None:
         return None  # not measured: the page's error box says why
@@ -147,7 +148,7 @@ def nothing_to_draw(values) -> str | None:
     return None
 
 
-def empty_sentence(what: str, values, diverged: Divergence | None
+def empty_sentence(what: str, values: Any, diverged: Divergence | None
                    ) -> str | None:
     """'student's grid is all NaN ...' where a measured picture draws
     nothing (or not all), with the divergence that explains it."""

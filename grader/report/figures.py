@@ -9,13 +9,14 @@ from __future__ import annotations
 import base64
 import html
 import io
+from typing import Any
 
 import numpy as np
 
 FIG_DPI = 100
 
 
-def pyplot():
+def pyplot() -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -24,7 +25,7 @@ def pyplot():
     return plt
 
 
-def png(fig) -> tuple[str, int, int]:
+def png(fig: Any) -> tuple[str, int, int]:
     """A figure as (base64 PNG, width, height) at FIG_DPI, then closed."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=FIG_DPI)
@@ -76,7 +77,8 @@ def decade_ticks(limits: tuple[float, float], linear: float,
     return sorted(ticks)
 
 
-def draw_curves(ax, result: dict, side: str, style: str) -> None:
+def draw_curves(ax: Any, result: dict[str, Any], side: str, style: str
+                ) -> None:
     """One side's loss and val_loss per epoch (non-finite values are left
     out of the line)."""
     for key, color in (("loss", "tab:blue"), ("val_loss", "tab:orange")):
@@ -87,7 +89,8 @@ def draw_curves(ax, result: dict, side: str, style: str) -> None:
                     marker="o", label=f"{side} {key}")
 
 
-def curves_axes(student: dict, reference: dict):
+def curves_axes(student: dict[str, Any], reference: dict[str, Any]
+                ) -> tuple[Any, Any, Any]:
     """The loss figure and its axes: (figure, reference's axis, student's
     axis). Where the student's losses would flatten the reference's, the
     student's get their own scale on the right, labelled so."""
@@ -98,7 +101,7 @@ def curves_axes(student: dict, reference: dict):
     draw_curves(own, student, "student", "--")
     ax.set_xlabel("epoch")
     ax.xaxis.get_major_locator().set_params(integer=True)
-    if own is ax:
+    if own is ax or scale is None:
         ax.set_ylabel("loss")
     else:  # linear up to the reference's size, logarithmic beyond
         own.set_yscale("symlog", linthresh=scale)
@@ -116,12 +119,13 @@ def curves_axes(student: dict, reference: dict):
     return fig, ax, own
 
 
-def curves_figure(student: dict, reference: dict):
+def curves_figure(student: dict[str, Any], reference: dict[str, Any]
+                  ) -> Any:
     """The loss and val_loss curves of both sides, as a PNG."""
     return png(curves_axes(student, reference)[0])
 
 
-def no_picture(ax, values) -> bool:
+def no_picture(ax: Any, values: Any) -> bool:
     """Writes on ``ax`` why ``values`` draw nothing (not measured, or no
     finite value); True if so."""
     if values is not None and np.isfinite(
@@ -135,7 +139,8 @@ def no_picture(ax, values) -> bool:
     return True
 
 
-def reconstructions_figure(student: dict, reference: dict):
+def reconstructions_figure(student: dict[str, Any],
+                           reference: dict[str, Any]) -> Any:
     plt = pyplot()
     rows = [("original", reference.get("originals")),
             ("reference", reference.get("reconstructions")),
@@ -155,14 +160,16 @@ def reconstructions_figure(student: dict, reference: dict):
     return png(fig)
 
 
-def side_by_side(student: dict, reference: dict, size: tuple):
+def side_by_side(student: dict[str, Any], reference: dict[str, Any],
+                 size: tuple[float, float]) -> Any:
     """A figure of two panels, and (axes, side's name, side's pictures)
     for the reference (left) and the student (right)."""
     fig, axes = pyplot().subplots(1, 2, figsize=size)
     return fig, zip(axes, ("reference", "student"), (reference, student))
 
 
-def latent_figure(student: dict, reference: dict):
+def latent_figure(student: dict[str, Any], reference: dict[str, Any]
+                  ) -> Any:
     """The latent means of test digits, coloured by label, side by side."""
     fig, panels = side_by_side(student, reference, (8.0, 3.8))
     for ax, side, result in panels:
@@ -180,7 +187,8 @@ def latent_figure(student: dict, reference: dict):
     return png(fig)
 
 
-def grid_figure(student: dict, reference: dict):
+def grid_figure(student: dict[str, Any], reference: dict[str, Any]
+                ) -> Any:
     """The decoded grid of the latent plane, side by side."""
     fig, panels = side_by_side(student, reference, (8.0, 4.2))
     for ax, side, result in panels:

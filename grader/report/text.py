@@ -4,7 +4,7 @@ from __future__ import annotations
 from grader.results import SYMBOL, Report
 
 
-def summary(report: Report, hidden: set[str] = frozenset(),
+def summary(report: Report, hidden: frozenset[str] | set[str] = frozenset(),
             when: str = "later") -> str:
     """One sentence on the outcome that never claims more than is shown.
 

@@ -59,7 +59,7 @@ def cache_key(task: Task, keras_major: int) -> str:
     return digest.hexdigest()[:24]
 
 
-def failure(result: dict | None) -> bool:
+def failure(result: dict[str, Any] | None) -> bool:
     """Whether a reference measurement is unusable."""
     return result is None or any(
         result.get(k) for k in ("load_error", "probe_error",
@@ -99,7 +99,8 @@ def reference_results(tasks: list[Task], keras_major: int, limits: Limits,
                              isolation, pool, pictures) if missing else {}
         for task in missing:
             outcome = outcomes[task.number]
-            if outcome.status != "ok" or failure(outcome.result):
+            if outcome.status != "ok" or outcome.result is None or \
+                    failure(outcome.result):
                 raise ReferenceUnavailable(
                     f"measuring the reference {task.filename} failed "
                     f"({outcome.status}): "

@@ -26,7 +26,7 @@ from grader.options import Limits
 from grader.paths import REPO_ROOT
 from grader.run.bwrap import SANDBOX_ROOT, server_argv
 from grader.run.isolation import Isolation, UidLease
-from grader.run.outcome import WorkerOutcome
+from grader.run.outcome import WorkerOutcome, WorkerStatus
 from grader.run.pipes import MAX_RESULT, Reader, take_result
 from grader.run.tree import (base_env, copy_submission, disk_used,
                              prepare_tree, sweep_uid)
@@ -204,7 +204,8 @@ class Session:
         self.owned.add(task.number)  # the readers close these
         result.start()
         output.start()
-        record = {"started": threading.Event(), "done": threading.Event()}
+        record: dict[str, Any] = {"started": threading.Event(),
+                                  "done": threading.Event()}
         self.jobs[task.number] = record
         with self.lock:
             try:
@@ -234,10 +235,11 @@ class Session:
         outcome.seconds = time.monotonic() - started
         return outcome
 
-    def _wait(self, task: Task, record: dict, output: Reader) -> str | None:
+    def _wait(self, task: Task, record: dict[str, Any], output: Reader
+              ) -> WorkerStatus | None:
         """Waits for the job's end; stops it at a limit (returns which)."""
         deadline = time.monotonic() + self.limits.seconds
-        status = None
+        status: WorkerStatus | None = None
         while not record["done"].wait(0.01):
             if time.monotonic() > deadline:
                 status = "timeout"

@@ -23,7 +23,7 @@ def source_ranges(doc: Document, slices: np.ndarray) -> list[tuple[int,
                    key=lambda i: (doc.tokens[i].start, i))
     runs: list[list[int]] = []
     previous = None
-    for place, index in enumerate(order):
+    for _place, index in enumerate(order):
         if not marked[index]:
             previous = None
             continue

@@ -54,23 +54,23 @@ def names_of(tree: ast.AST) -> tuple[set[str], set[tuple[int, int]]]:
     names: set[str] = set()
     keywords: set[tuple[int, int]] = set()
     for node in ast.walk(tree):
-        kind = type(node)
-        if kind is ast.Name:
+        if isinstance(node, ast.Name):
             if type(node.ctx) is ast.Store:
                 names.add(node.id)
-        elif kind is ast.Attribute:
+        elif isinstance(node, ast.Attribute):
             if type(node.ctx) is ast.Store:
                 names.add(node.attr)
-        elif kind is ast.keyword:
+        elif isinstance(node, ast.keyword):
             if node.arg is not None:
                 keywords.add((node.lineno, node.col_offset))
-        elif kind is ast.arg:
+        elif isinstance(node, ast.arg):
             names.add(node.arg)
-        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
+                               ast.ClassDef)):
             names.add(node.name)
-        elif kind is ast.ExceptHandler and node.name:
+        elif isinstance(node, ast.ExceptHandler) and node.name:
             names.add(node.name)
-        elif kind in (ast.Global, ast.Nonlocal):
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
             names.update(node.names)
     return names - set(keyword.kwlist), keywords
 

@@ -3,17 +3,18 @@ from __future__ import annotations
 
 from grader.judge import causes
 from grader.judge.evidence import Evidence
-from grader.judge.verdict import Verdict
 from grader.judge.registry import check
-from grader.tasks import KINDS
+from grader.judge.verdict import Verdict
+from grader.measurements import ErrorInfo
+from grader.tasks import KINDS, ArgSet
 
 
-def describe_error(error: dict) -> str:
+def describe_error(error: ErrorInfo) -> str:
     """'Type: message (line N: code)', plain and cut at a sentence."""
     return causes.describe(error)
 
 
-def error_feedback(error: dict, stage: str, call: str,
+def error_feedback(error: ErrorInfo, stage: str | None, call: str,
                    params: tuple[str, ...] = ()) -> str:
     """What the grader was doing with which arguments, the error, and for
     a known cause why it happened and how to fix it (``params``: the
@@ -58,7 +59,7 @@ def role_of(row: dict, input_shape: list) -> str:
     return "decoder" if from_latent else "?"
 
 
-def failure_hint(ev: Evidence, argset, error: dict) -> str:
+def failure_hint(ev: Evidence, argset: ArgSet, error: ErrorInfo) -> str:
     """A likely cause of a build or call failure, where one is known, as
     'cause: ...' and 'fix: ...' lines."""
     course = ev.task.course_args
@@ -92,7 +93,7 @@ def failure_hint(ev: Evidence, argset, error: dict) -> str:
 def returns(ev: Evidence) -> Verdict:
     """Every argument set builds three Keras models, in the order encoder,
     decoder, auto."""
-    for argset, s, r in ev.pairs():
+    for argset, s, _r in ev.pairs():
         first = argset.args[0]
         input_shape = list(first) if isinstance(first, (list, tuple)) \
             else [first]
@@ -121,7 +122,7 @@ def returns(ev: Evidence) -> Verdict:
        ("dense", "sparse", "vae"), requires=("returns",))
 def empty_hidden_layers(ev: Evidence) -> Verdict:
     """``hidden_layers=[]`` builds too (information only: no points)."""
-    for argset, s, r in ev.pairs(include_edge=True):
+    for argset, s, _r in ev.pairs(include_edge=True):
         if not argset.edge:
             continue
         if s.error:

@@ -78,7 +78,7 @@ def hints(ev: Evidence, model: str, argset: ArgSet, student: list[Row],
     course = next((a for a in ev.task.argsets if a.args ==
                    ev.task.course_args), None)
     if course is not None and argset.args != course.args:
-        for c_argset, c_student, c_reference in ev.pairs():
+        for c_argset, _c_student, c_reference in ev.pairs():
             if c_argset is course:
                 course_rows = [signature(r) for r in structural(
                     c_reference.rows(model), ev.task.kind)]
@@ -171,7 +171,7 @@ def activations(ev: Evidence) -> Verdict:
        KINDS, requires=("returns",))
 def weight_sharing(ev: Evidence) -> Verdict:
     """``auto`` is built from the encoder's and decoder's own layers."""
-    for argset, s, r in ev.pairs():
+    for argset, s, _r in ev.pairs():
         if not shares_weights(s["variables"]):
             return Verdict.fail(
                 f"for {argset.call()}: auto's weights are not the encoder's "

@@ -3,6 +3,7 @@ is fed, the reconstruction and KL terms of the loss, one training step."""
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +30,7 @@ def stochastic(s: Side) -> list[bool]:
        requires=("returns",))
 def encoder_outputs(ev: Evidence) -> Verdict:
     """The encoder returns [z, mean, log_var], z the random one."""
-    for argset, s, r in ev.pairs():
+    for argset, s, _r in ev.pairs():
         outs = s["encoder_out"]
         if len(outs) != 3:
             only = " (only z?)" if len(outs) == 1 else ""
@@ -67,7 +68,7 @@ def encoder_outputs(ev: Evidence) -> Verdict:
        requires=("encoder-outputs", "activations"))
 def sampling(ev: Evidence) -> Verdict:
     """z is mean + exp(log_var / 2) * epsilon, epsilon standard normal."""
-    for argset, s, r in ev.pairs():
+    for argset, s, _r in ev.pairs():
         noise = np.asarray(s["spread"]["noise"], "float64")
         rows, dims = noise.shape
         n = noise.size
@@ -114,7 +115,7 @@ def sampling(ev: Evidence) -> Verdict:
        requires=("encoder-outputs", "activations"))
 def decoder_input(ev: Evidence) -> Verdict:
     """``auto`` feeds the sampled z (not mean or log_var) to the decoder."""
-    for argset, s, r in ev.pairs():
+    for argset, s, _r in ev.pairs():
         feed = s["feed"]
         tested = f"for {argset.call()}: "
         if close(feed["auto_1"], feed["auto_2"], rtol=0,
@@ -138,7 +139,8 @@ def decoder_input(ev: Evidence) -> Verdict:
     return Verdict.ok()
 
 
-def _recon_terms(x, decoded) -> dict[str, np.ndarray]:
+def _recon_terms(x: Any, decoded: Any) -> dict[str, np.ndarray]:
+    """Candidate reconstruction terms, per row."""
     x = np.asarray(x, "float64")
     y = np.clip(np.asarray(decoded, "float64"), BCE_EPSILON,
                 1 - BCE_EPSILON)
@@ -152,7 +154,8 @@ def _recon_terms(x, decoded) -> dict[str, np.ndarray]:
     }
 
 
-def _kl_terms(mean, log_var) -> dict[str, float]:
+def _kl_terms(mean: Any, log_var: Any) -> dict[str, float]:
+    """Candidate KL terms, averaged over the rows."""
     m, v = np.asarray(mean, "float64"), np.asarray(log_var, "float64")
     kl = -0.5 * np.sum(1 + v - m ** 2 - np.exp(v), axis=1)
     return {

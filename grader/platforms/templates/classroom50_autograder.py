@@ -53,17 +53,17 @@ class CannotGrade(Exception):
     """The autograder cannot grade: an infrastructure failure."""
 
 
-def say(line):
+def say(line: str) -> None:
     """One line for the job log."""
     print(f"autograder: {line}", flush=True)
 
 
-def tail(text, lines=15):
+def tail(text: str, lines: int = 15) -> str:
     """The last ``lines`` lines of ``text``."""
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
-def check_python():
+def check_python() -> None:
     """The pinned requirements are for one Python version."""
     found = "%d.%d" % sys.version_info[:2]
     if found != PYTHON:
@@ -74,7 +74,7 @@ def check_python():
             "\"apt\": [\"bubblewrap\"]}})")
 
 
-def pinned():
+def pinned() -> list[tuple[str, str]]:
     """(name, version) of every ``name==version`` line of requirements.txt."""
     found = []
     for line in (BUNDLE / "requirements.txt").read_text().splitlines():
@@ -85,7 +85,7 @@ def pinned():
     return found
 
 
-def missing():
+def missing() -> list[str]:
     """The pinned requirements this Python does not have."""
     need = []
     for name, version in pinned():
@@ -98,7 +98,7 @@ def missing():
     return need
 
 
-def install():
+def install() -> None:
     """Installs the pinned requirements unless they are installed."""
     need = missing()
     if not need:
@@ -121,7 +121,7 @@ def install():
     say(f"installed them in {time.monotonic() - started:.0f} s")
 
 
-def allow_namespaces():
+def allow_namespaces() -> None:
     """On a GitHub-hosted runner (a virtual machine of this job alone,
     with passwordless sudo), lifts Ubuntu's AppArmor restriction on
     unprivileged user namespaces, which bubblewrap needs. Elsewhere the
@@ -148,7 +148,7 @@ def allow_namespaces():
             + tail(done.stderr, 3))
 
 
-def grade():
+def grade() -> None:
     """Grades the checkout in a Python of its own, in the bundle (a
     ``grader`` folder in the student's checkout is never imported),
     stopped at the deadline."""
@@ -182,7 +182,7 @@ def grade():
                           f"{status}; its message is above)")
 
 
-def main():
+def main() -> int:
     """Installs, grades; 0 when graded, 1 when it could not grade."""
     for name in OUTPUTS:  # never a copy committed by the student
         Path(name).unlink(missing_ok=True)
