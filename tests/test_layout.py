@@ -114,3 +114,13 @@ def test_the_graph_sees_known_imports():
     assert "grader.transport" in GRAPH["grader.measure.worker"]
     assert "grader.measure.worker" in GRAPH["grader.run.forkserver"]
     assert len(GRAPH) > 80
+
+
+def test_checks_are_reported_in_the_declared_order():
+    """The order of the checks is ORDER, not the import order of their
+    modules; a check missing from ORDER stops the grader."""
+    from grader.judge.checks import ORDER, REGISTRY
+    from grader.judge.registry import ordered
+    assert [c.id for c in REGISTRY] == list(ORDER)
+    with pytest.raises(ValueError, match="not ordered"):
+        ordered(ORDER[:-1])
