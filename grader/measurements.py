@@ -11,6 +11,8 @@ failure. Nothing here imports TensorFlow: the judge uses it too. (No
 """
 from typing import Any, NotRequired, TypedDict
 
+from grader.tasks import TaskKind
+
 # Values at which activation functions are sampled, to name them by the
 # numbers they give (the worker samples in float32, the judge compares in
 # float64).
@@ -203,7 +205,7 @@ def _lacking(data: dict[str, Any], kind: Any, where: str) -> list[str]:
             if key not in data]
 
 
-def missing_keys(result: dict[str, Any], task_kind: str,
+def missing_keys(result: dict[str, Any], task_kind: TaskKind,
                  argsets: int | None = None) -> list[str]:
     """The keys the judge reads that ``result`` (a worker's task result)
     lacks, as ``argsets[i].key``; empty if it is complete. Only what ran
