@@ -148,8 +148,7 @@ def error_box(what: str, error: ErrorInfo | None,
                 f"({SYMBOL[result.status]}): {plain(result.message)}")
     else:
         text = (f"{what}: not available (no check of the grading failed "
-                f"on it); the page's run stopped with "
-                f"{describe(error or {})}")
+                f"on it); the page's run stopped with {describe(error or {})}")
     return f"<p class='error'>{html.escape(text)}</p>"
 
 
