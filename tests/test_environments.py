@@ -71,10 +71,15 @@ def open_folder() -> Path:
 
 
 def project_copy(target: Path) -> Path:
-    """The grader and the reference task files, as a clone has them."""
+    """The grader and the reference task files, as a clone has them
+    (readable by every user: a grading at the uid level closes the
+    reference files to other users, and copies keep their modes)."""
     shutil.copytree(REPO_ROOT, target, ignore=shutil.ignore_patterns(
         ".venv", ".git", "tests", "__pycache__", "mains", "bench",
         "*-report", "grader-reports"))
+    for path in [target, *target.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK)
+                   else 0o644)
     return target
 
 
