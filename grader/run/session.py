@@ -62,8 +62,9 @@ class Session:
                 self.release()
                 raise ServerGone(f"the sandbox did not start: {error}"
                                  ) from error
-        if self.zygote is not None and isolation.level == "bwrap":
-            self.ident, self.home = self.zygote.new_session()
+        if self.zygote is not None:  # its number; its files in the spool
+            self.ident, self.home = self.zygote.new_session(
+                spooled=isolation.level == "bwrap")
         else:
             self.home = Path(tempfile.mkdtemp(prefix="ae-grader-"))
         # task number -> result r/w, output r/w

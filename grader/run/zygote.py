@@ -125,10 +125,13 @@ class Zygote:
         """Whether the zygote still runs."""
         return self.process.poll() is None
 
-    def new_session(self) -> tuple[int, Path]:
-        """A session's number and its folder in the spool (its task
-        files go to ``src/STEM`` there)."""
+    def new_session(self, spooled: bool) -> tuple[int, Path]:
+        """A session's number, unique in this process (what ends it), and
+        its folder: in the spool under bubblewrap (its task files go to
+        ``src/STEM`` there), else a folder of its own on the host."""
         ident = next(_ids)
+        if not spooled:
+            return ident, Path(tempfile.mkdtemp(prefix="ae-grader-"))
         home = self.spool / str(ident)
         (home / "src").mkdir(parents=True, mode=0o700)
         os.chmod(home, 0o700)
