@@ -182,6 +182,23 @@ def server_mode(isolation: Isolation) -> str:
     return isolation.level
 
 
+def sandbox_argv(isolation: Isolation, files: tuple[str, str],
+                 zygote: bool = False) -> list[str]:
+    """bubblewrap's arguments that every sandbox of ours shares: its
+    namespaces, /tmp, what it shows of the host, the grader's code, and
+    ``files`` (host folder, where it is seen) read-only."""
+    argv = ["bwrap"] + unshare_flags(isolation.privileged, zygote) + [
+        "--hostname", "ae-grader",
+        "--perms", "1777", "--size", str(TMP_MB * 1024 * 1024),
+        "--tmpfs", "/tmp"] + system_binds()
+    made: set[str] = set()
+    argv += python_binds(made)
+    for source, target in [(str(GRADER_DIR), f"{SANDBOX_ROOT}/lib/grader"),
+                           files]:
+        argv += folders_above(target, made) + ["--ro-bind", source, target]
+    return argv + folders_above(f"{SANDBOX_ROOT}/work/x", made)
+
+
 def server_argv(isolation: Isolation, fds: list[int], disk_mb: int,
                 home: Path, stems: list[str]) -> list[str]:
     """How to start the fork server, passing it the pipe ends ``fds``;
@@ -191,16 +208,7 @@ def server_argv(isolation: Isolation, fds: list[int], disk_mb: int,
               server_mode(isolation), ",".join(str(f) for f in fds)]
     if isolation.level != "bwrap":
         return server
-    argv = ["bwrap"] + unshare_flags(isolation.privileged) + [
-        "--hostname", "ae-grader",
-        "--perms", "1777", "--size", str(TMP_MB * 1024 * 1024),
-        "--tmpfs", "/tmp"] + system_binds()
-    made: set[str] = set()
-    argv += python_binds(made)
-    for source, target in [(str(GRADER_DIR), f"{SANDBOX_ROOT}/lib/grader"),
-                           (str(home / "src"), f"{SANDBOX_ROOT}/src")]:
-        argv += folders_above(target, made) + ["--ro-bind", source, target]
-    argv += folders_above(f"{SANDBOX_ROOT}/work/x", made)
+    argv = sandbox_argv(isolation, (str(home / "src"), f"{SANDBOX_ROOT}/src"))
     for stem in stems:
         argv += ["--perms", "0700", "--size", str(disk_mb * 1024 * 1024),
                  "--tmpfs", f"{SANDBOX_ROOT}/work/{stem}"]
@@ -215,18 +223,10 @@ def zygote_argv(isolation: Isolation, control_fd: int, spool: Path
     bubblewrap: what a fork server's sandbox shows, but the sessions'
     task files under ``/ae/spool`` (each folder's server sees its own
     alone) and no work folders yet (each server mounts its own)."""
-    argv = ["bwrap"] + unshare_flags(isolation.privileged, zygote=True) + [
-        "--hostname", "ae-grader",
-        "--perms", "1777", "--size", str(TMP_MB * 1024 * 1024),
-        "--tmpfs", "/tmp"] + system_binds()
-    made: set[str] = set()
-    argv += python_binds(made)
-    for source, target in [(str(GRADER_DIR), f"{SANDBOX_ROOT}/lib/grader"),
-                           (str(spool), f"{SANDBOX_ROOT}/spool")]:
-        argv += folders_above(target, made) + ["--ro-bind", source, target]
-    for folder in (f"{SANDBOX_ROOT}/src", f"{SANDBOX_ROOT}/work"):
-        argv += ["--perms", "0755", "--dir", folder]
-    argv += ["--proc", "/proc", "--dev", "/dev", "--chdir", "/"]
+    argv = sandbox_argv(isolation, (str(spool), f"{SANDBOX_ROOT}/spool"),
+                        zygote=True)
+    argv += ["--perms", "0755", "--dir", f"{SANDBOX_ROOT}/src",
+             "--proc", "/proc", "--dev", "/dev", "--chdir", "/"]
     return argv + [python_executable(), "-P", "-m",
                    "grader.run.zygote_server", server_mode(isolation),
                    str(control_fd)]

@@ -28,6 +28,8 @@ import sys
 import tempfile
 import threading
 
+from grader.run.processes import kill_uid, processes
+
 _send_lock = threading.Lock()
 _state_lock = threading.Lock()
 _active: dict[int, dict] = {}  # job id -> job, with its "pid"
@@ -70,26 +72,6 @@ def probe_network() -> bool:
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
 
 
-def processes() -> list[tuple[int, int, int]]:
-    """(pid, session id, real uid) of every process this one can see."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{entry}/status") as handle:
-                uid = next(int(line.split()[1]) for line in handle
-                           if line.startswith("Uid:"))
-        except (OSError, StopIteration, IndexError, ValueError):
-            continue
-        if fields[0] == "Z":  # dead already, waiting for its parent
-            continue
-        found.append((int(entry), int(fields[3]), uid))
-    return found
-
-
 def sweep(job: dict, level: str) -> int:
     """Kills every process the job left behind; returns how many.
 
@@ -127,15 +109,7 @@ def sweep(job: dict, level: str) -> int:
         except (ProcessLookupError, PermissionError):
             pass
     if job.get("uid") is not None:
-        killer = os.fork()
-        if killer == 0:
-            try:
-                os.setgid(job["uid"])
-                os.setuid(job["uid"])
-                os.kill(-1, signal.SIGKILL)  # all of this uid but itself
-            finally:
-                os._exit(0)
-        os.waitpid(killer, 0)
+        kill_uid(job["uid"])
     return len(left)
 
 

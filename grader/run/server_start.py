@@ -34,18 +34,26 @@ class ServerHandle:
 
 def start_process(argv: list[str], env: dict[str, str], cwd: Path,
                   fds: list[int]) -> ServerHandle:
-    """The server as a process of its own, passed ``fds``."""
+    """The server as a process of its own, passed ``fds`` and the data
+    file (``MNIST_PATH``) open (in a sandbox the file is not there)."""
     stderr_r, stderr_w = os.pipe()
+    passed = list(fds)
+    if os.environ.get("MNIST_PATH") and os.path.isfile(
+            os.environ["MNIST_PATH"]):
+        passed.append(os.open(os.environ["MNIST_PATH"], os.O_RDONLY))
+        env = dict(env, MNIST_FD=str(passed[-1]))
     try:
         process = subprocess.Popen(
             argv, cwd=cwd, env=env, stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=stderr_w, text=True,
-            start_new_session=True, pass_fds=fds)
+            start_new_session=True, pass_fds=passed)
     except OSError as error:  # no bwrap, no interpreter: never started
         os.close(stderr_r)
         raise ServerGone(f"{type(error).__name__}: {error}") from error
     finally:
         os.close(stderr_w)
+        for fd in passed[len(fds):]:
+            os.close(fd)
     stderr = Reader(stderr_r, 0, keep_all=False)
     stderr.start()
 

@@ -141,17 +141,7 @@ class Session:
         if bwrap:
             server_env.update(HOME=f"{SANDBOX_ROOT}/work",
                               TMPDIR=f"{SANDBOX_ROOT}/work")
-        passed = list(fds)
-        if os.environ.get("MNIST_PATH") and os.path.isfile(
-                os.environ["MNIST_PATH"]):
-            passed.append(os.open(os.environ["MNIST_PATH"], os.O_RDONLY))
-            server_env["MNIST_FD"] = str(passed[-1])
-        try:
-            return start_process(self._argv(fds), server_env, self.home,
-                                 passed)
-        finally:
-            for fd in passed[len(fds):]:
-                os.close(fd)
+        return start_process(self._argv(fds), server_env, self.home, fds)
 
     def said(self) -> str:
         """The last lines the sandbox (bubblewrap, the server) printed."""
