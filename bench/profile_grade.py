@@ -133,6 +133,7 @@ class Stages:
 
     def __init__(self) -> None:
         self.times: dict[str, list[float]] = defaultdict(lambda: [0.0] * 4)
+        self.calls: dict[str, int] = defaultdict(int)
         self.stack: list[list] = []
 
     def wrap(self, owner, attr: str, name) -> None:
@@ -152,6 +153,10 @@ class Stages:
                 cpu = time.process_time() - cpu
                 _, inner_wall, inner_cpu = self.stack.pop()
                 row = self.times[stage]
+                self.calls[stage] += 1
+                if self.calls[stage] == 1:  # what a fresh worker pays once
+                    self.times[f"{stage}: first call"] = [
+                        wall - inner_wall, cpu - inner_cpu, wall, cpu]
                 row[0] += wall - inner_wall
                 row[1] += cpu - inner_cpu
                 if not outer:
@@ -266,8 +271,11 @@ def profile_task(task, pictures: bool, keras: int) -> dict[str, list]:
         os.waitpid(pid, 0)
     if not stats:
         sys.exit(f"the profiled worker of {task.filename} wrote nothing")
-    times = {k: v for k, v in json.loads(stats).items()}
+    times = json.loads(stats)
     times["total"] = times["total"][:2] * 2
+    times["untimed rest of worker"] = [
+        times["total"][i] - sum(times[s][i] for s in STAGES if s in times)
+        for i in (0, 1)] * 2
     cpu, wall = time.process_time(), time.perf_counter()
     result = transport.load(io.BytesIO(got["result"]))
     times["result load (parent)"] = [time.perf_counter() - wall,
@@ -348,10 +356,12 @@ def measure_all(args: argparse.Namespace) -> dict:
     from grader.run.isolation import detect
     starts = defaultdict(list)
     for _ in range(args.repeat):
-        wall = time.perf_counter()
+        detect.cache_clear()  # each grading process detects once
+        wall, cpu = time.perf_counter(), time.process_time()
         detect("auto")
         starts["isolation detection"].append(
-            {"wall": time.perf_counter() - wall, "cpu": 0.0})
+            {"wall": time.perf_counter() - wall,
+             "cpu": time.process_time() - cpu})
         for name, code in SERVERS.items():
             starts[name].append(session_start(keras, code))
     out["sandbox start"] = {name: {k: statistics.median(r[k] for r in rows)
@@ -394,10 +404,13 @@ def print_table(out: dict) -> None:
               f"{row['wall'] / floor:9.1f}x{row['rss_mb']:7.0f} MB"
               f"{row['pss_mb']:7.0f} MB")
     print(f"\n{'sandbox start (no job)':<28}{'wall s':>8}{'CPU s':>8}")
-    for name, row in out["sandbox start"].items():
+    for name in ("isolation detection", *SERVERS):
+        row = out["sandbox start"][name]
         print(f"{name:<28}{row['wall']:8.2f}{row['cpu']:8.2f}")
     print(f"\n{'fork server preload':<28}{'wall s':>8}{'CPU s':>8}")
-    for name, (wall, cpu) in out["preload"].items():
+    for name in ("import tensorflow", "import tensorflow.keras",
+                 "grader modules, images"):
+        wall, cpu = out["preload"][name]
         print(f"{name:<28}{wall:8.2f}{cpu:8.2f}")
     tasks = out["tasks"]
     print("\nper task: wall / CPU seconds (each stage without the stages "
@@ -414,10 +427,13 @@ def print_table(out: dict) -> None:
         rows = [t.get(stage) for t in tasks.values()]
         if any(rows):
             line(stage, rows)
-    line("untimed rest of worker", [
-        [t["total"][i] - sum(t[s][i] for s in STAGES if s in t)
-         for i in (0, 1)] for t in tasks.values()])
+    line("untimed rest of worker", [t["untimed rest of worker"]
+                                    for t in tasks.values()])
     line("worker total", [t["total"] for t in tasks.values()])
+    line("build models: 1st call", [t["build models: first call"]
+                                    for t in tasks.values()])
+    line("training step: 1st call", [t["training step: first call"]
+                                     for t in tasks.values()])
     line("seeded training, all", [
         t["seeded training: rest"][2:] for t in tasks.values()])
     for stage in PARENT:
