@@ -353,10 +353,12 @@ def measure_all(args: argparse.Namespace) -> dict:
         for name, rows in runs.items():
             out[name] = {k: statistics.median(r[k] for r in rows)
                          for k in rows[0]}
+    from grader.run.bwrap import bwrap_problem
     from grader.run.isolation import detect
     starts = defaultdict(list)
     for _ in range(args.repeat):
         detect.cache_clear()  # each grading process detects once
+        bwrap_problem.cache_clear()
         wall, cpu = time.perf_counter(), time.process_time()
         detect("auto")
         starts["isolation detection"].append(
