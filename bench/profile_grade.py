@@ -8,7 +8,8 @@ reported as medians:
 1. whole runs, as commands: ``import tensorflow`` alone and a whole warm
    ``python -m grader`` (wall, CPU-seconds of the whole process tree, and
    its peak memory: RSS and PSS summed over the tree, as
-   ``bench/peak_memory.py`` samples it);
+   ``bench/peak_memory.py`` samples it), after one cold grading (the
+   reference measured too) that fills a temporary cache;
 2. the sandbox's start, as the grader starts it (``Session`` with no
    job): bubblewrap and a bare interpreter, then with ``import
    tensorflow``, then the real fork server (TensorFlow, the grader's
@@ -19,8 +20,8 @@ reported as medians:
    file, guard on, with the measuring functions wrapped in timers (each
    stage's time excludes the stages it calls). No sandbox there: its cost
    is part 2. The children run one at a time;
-4. in the parent: reading the result back, the cached reference, and
-   judging each task.
+4. in the parent: reading the result back, reading the reference's
+   (the same result, from memory), and judging each task.
 
 Nothing of the grader is changed: the timers wrap its functions in the
 children of this process only.
