@@ -229,6 +229,7 @@ def worker_child(task, folder: Path, result_w: int, stats_w: int,
     os.chdir(folder)
     os.environ.update(HOME=str(folder), TMPDIR=str(folder),
                       KERAS_HOME=f"{folder}/.keras", MPLCONFIGDIR=str(folder))
+    tempfile.tempdir = None  # read TMPDIR again, as the fork server does
     worker.main({"token": "profile", "task": task.number, "guard": True,
                  "result_fd": result_w, "pictures": pictures})
 
