@@ -30,6 +30,7 @@ class ServerHandle:
     stderr: Reader
     stop: Callable[[], None]
     wait: Callable[[float], bool]  # True once it has ended
+    pid: int | None = None  # a process of its own (not forked)
 
 
 def start_process(argv: list[str], env: dict[str, str], cwd: Path,
@@ -71,7 +72,8 @@ def start_process(argv: list[str], env: dict[str, str], cwd: Path,
         return True
 
     assert process.stdin is not None and process.stdout is not None
-    return ServerHandle(process.stdin, process.stdout, stderr, stop, wait)
+    return ServerHandle(process.stdin, process.stdout, stderr, stop, wait,
+                        process.pid)
 
 
 def start_forked(zygote: Zygote, ident: int, home: Path, stems: list[str],
