@@ -15,7 +15,8 @@ SCRIPTS = sorted((REPO_ROOT / "bench").glob("*.py"))
 def test_there_are_benchmarks():
     assert {p.name for p in SCRIPTS} >= {"grade_time.py", "batch_time.py",
                                          "peak_memory.py",
-                                         "corpus_reports.py"}
+                                         "corpus_reports.py",
+                                         "profile_grade.py"}
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[p.name for p in SCRIPTS])

@@ -8,7 +8,7 @@ way that install starts it:
 - a virtual environment under ``$TMPDIR`` (the sandbox mounts its own /tmp:
   the environment must still be there inside);
 - the same reached through a symlinked folder (the sandbox binds resolved
-  paths and must start what it binds);
+  paths and must start what it binds), and one made with ``--copies``;
 - a normal user with Debian's Python (bubblewrap in a user namespace);
 - no bubblewrap on PATH, as root (exit 3: root never runs student code
   unsandboxed unasked) and as a normal user (no sandbox, said in the report);
@@ -71,17 +71,25 @@ def open_folder() -> Path:
 
 
 def project_copy(target: Path) -> Path:
-    """The grader and the reference task files, as a clone has them."""
+    """The grader and the reference task files, as a clone has them
+    (readable by every user: a grading at the uid level closes the
+    reference files to other users, and copies keep their modes)."""
     shutil.copytree(REPO_ROOT, target, ignore=shutil.ignore_patterns(
         ".venv", ".git", "tests", "__pycache__", "mains", "bench",
         "*-report", "grader-reports"))
+    for path in [target, *target.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK)
+                   else 0o644)
     return target
 
 
-def environment(base_python: str, target: Path) -> Path:
+def environment(base_python: str, target: Path, copies: bool = False
+                ) -> Path:
     """A virtual environment of ``base_python`` at ``target`` whose
-    packages are this session's (a link); returns its python."""
-    subprocess.run([base_python, "-m", "venv", "--without-pip", str(target)],
+    packages are this session's (a link); returns its python. With
+    ``copies``, its interpreter is a copy, not a link."""
+    subprocess.run([base_python, "-m", "venv", "--without-pip", str(target)]
+                   + (["--copies"] if copies else []),
                    check=True, capture_output=True)
     packages = next(target.glob("lib/python3*/site-packages"))
     packages.rmdir()
@@ -121,6 +129,8 @@ def matrix():
     root = open_folder()
     project = project_copy(root / "project")
     pyenv_like = environment(sys._base_executable, root / "venv")
+    copied = environment(sys._base_executable, root / "copies-venv",
+                         copies=True)
     debian = environment("/usr/bin/python3", root / "debian-venv") \
         if os.path.exists("/usr/bin/python3") else None
     (root / "link").symlink_to(root)
@@ -132,8 +142,8 @@ def matrix():
     fake.write_text(FAKE_BWRAP.format(real=shutil.which("bwrap")))
     fake.chmod(0o755)
     homes = {}
-    for name in ("tmp", "link", "user", "user-nobwrap", "user-nouserns",
-                 "root-nobwrap", "fake"):
+    for name in ("tmp", "link", "copies", "user", "user-nobwrap",
+                 "user-nouserns", "root-nobwrap", "fake"):
         homes[name] = root / "homes" / name
         homes[name].mkdir(parents=True)
         if name.startswith("user"):
@@ -146,6 +156,7 @@ def matrix():
         "tmp": lambda: grade(pyenv_like, project, homes["tmp"]),
         "link": lambda: grade(root / "link" / "venv" / "bin" / "python",
                               root / "link" / "project", homes["link"]),
+        "copies": lambda: grade(copied, project, homes["copies"]),
         "root-nobwrap": lambda: grade(pyenv_like, project,
                                       homes["root-nobwrap"],
                                       path=str(empty_bin)),
@@ -180,7 +191,7 @@ def sandbox_of(case: dict) -> str:
     return case["results"].get("extra_data", {}).get("sandbox", "")
 
 
-@pytest.mark.parametrize("name", ["tmp", "link"])
+@pytest.mark.parametrize("name", ["tmp", "link", "copies"])
 def test_a_virtual_environment_under_tmp_or_behind_a_link(matrix, name):
     case = matrix[name]
     assert full_marks(case), case["out"][-2000:] + case["err"][-2000:]

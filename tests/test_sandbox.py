@@ -488,17 +488,19 @@ def test_root_gets_the_strongest_level_without_loosening_the_host():
 
 
 def test_the_sandbox_kills_the_grader_process_never(hostile):
-    # Killing its parent and grandparent: at worst the task's own sandbox
-    # dies; the task fails with one sentence and task 1 is graded.
+    # Killing its parent and grandparent: the task is graded, and so is
+    # task 1.
     for (level, guard, case), report in hostile["reports"].items():
         if case != "kill_grader" or guard:
             continue
+        # The OS refuses the kill: the server is root's while the worker
+        # has a uid of its own, or the first process of the folder's PID
+        # namespace, which no process inside can kill (seen from inside,
+        # its parent is 0: the file kills its own process group).
         result = report.find(0, "loads")
-        if detect(level).uid_per_task:  # root's: the OS refuses the kill
-            assert result.status == "passed", result.message
-        elif level == "bwrap":  # one uid for all: the task kills its own
-            assert result.status == "failed"
-            assert "the sandbox it ran in was killed" in result.message
+        assert result.status == "passed" or \
+            "was killed (SIGKILL)" in result.message, (level, result.message)
+        assert "sandbox it ran in was killed" not in result.message
         assert report.find(1, "seeded-training").status == "passed"
 
 

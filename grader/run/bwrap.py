@@ -65,7 +65,7 @@ def python_executable() -> str:
     return os.path.join(os.path.realpath(folder), name)
 
 
-def unshare_flags(privileged: bool) -> list[str]:
+def unshare_flags(privileged: bool, zygote: bool = False) -> list[str]:
     """bubblewrap's namespaces: root makes them without a user namespace
     (and keeps only the capabilities the fork server needs to hand each
     worker its own uid); anyone else gets a user namespace, one uid."""
@@ -75,11 +75,15 @@ def unshare_flags(privileged: bool) -> list[str]:
     if privileged:
         caps = ["--cap-drop", "ALL"]
         for cap in ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_KILL",
-                    "CAP_FOWNER", "CAP_DAC_OVERRIDE"):
+                    "CAP_FOWNER", "CAP_DAC_OVERRIDE") + (
+                        ("CAP_SYS_ADMIN",) if zygote else ()):
             caps += ["--cap-add", cap]
         return common + caps
+    # A zygote makes each folder's namespaces itself (CAP_SYS_ADMIN within
+    # the user namespace only); each folder's server drops it.
     return common + ["--unshare-user", "--disable-userns",
-                     "--uid", "65534", "--gid", "65534"]
+                     "--uid", "65534", "--gid", "65534"] + (
+                         ["--cap-add", "CAP_SYS_ADMIN"] if zygote else [])
 
 
 @functools.lru_cache(maxsize=None)
@@ -178,6 +182,23 @@ def server_mode(isolation: Isolation) -> str:
     return isolation.level
 
 
+def sandbox_argv(isolation: Isolation, files: tuple[str, str],
+                 zygote: bool = False) -> list[str]:
+    """bubblewrap's arguments that every sandbox of ours shares: its
+    namespaces, /tmp, what it shows of the host, the grader's code, and
+    ``files`` (host folder, where it is seen) read-only."""
+    argv = ["bwrap"] + unshare_flags(isolation.privileged, zygote) + [
+        "--hostname", "ae-grader",
+        "--perms", "1777", "--size", str(TMP_MB * 1024 * 1024),
+        "--tmpfs", "/tmp"] + system_binds()
+    made: set[str] = set()
+    argv += python_binds(made)
+    for source, target in [(str(GRADER_DIR), f"{SANDBOX_ROOT}/lib/grader"),
+                           files]:
+        argv += folders_above(target, made) + ["--ro-bind", source, target]
+    return argv + folders_above(f"{SANDBOX_ROOT}/work/x", made)
+
+
 def server_argv(isolation: Isolation, fds: list[int], disk_mb: int,
                 home: Path, stems: list[str]) -> list[str]:
     """How to start the fork server, passing it the pipe ends ``fds``;
@@ -187,19 +208,25 @@ def server_argv(isolation: Isolation, fds: list[int], disk_mb: int,
               server_mode(isolation), ",".join(str(f) for f in fds)]
     if isolation.level != "bwrap":
         return server
-    argv = ["bwrap"] + unshare_flags(isolation.privileged) + [
-        "--hostname", "ae-grader",
-        "--perms", "1777", "--size", str(TMP_MB * 1024 * 1024),
-        "--tmpfs", "/tmp"] + system_binds()
-    made: set[str] = set()
-    argv += python_binds(made)
-    for source, target in [(str(GRADER_DIR), f"{SANDBOX_ROOT}/lib/grader"),
-                           (str(home / "src"), f"{SANDBOX_ROOT}/src")]:
-        argv += folders_above(target, made) + ["--ro-bind", source, target]
-    argv += folders_above(f"{SANDBOX_ROOT}/work/x", made)
+    argv = sandbox_argv(isolation, (str(home / "src"), f"{SANDBOX_ROOT}/src"))
     for stem in stems:
         argv += ["--perms", "0700", "--size", str(disk_mb * 1024 * 1024),
                  "--tmpfs", f"{SANDBOX_ROOT}/work/{stem}"]
     argv += ["--proc", "/proc", "--dev", "/dev",
              "--chdir", f"{SANDBOX_ROOT}/work"]
     return argv + server
+
+
+def zygote_argv(isolation: Isolation, control_fd: int, spool: Path
+                ) -> list[str]:
+    """How to start a zygote (:mod:`grader.run.zygote_server`) under
+    bubblewrap: what a fork server's sandbox shows, but the sessions'
+    task files under ``/ae/spool`` (each folder's server sees its own
+    alone) and no work folders yet (each server mounts its own)."""
+    argv = sandbox_argv(isolation, (str(spool), f"{SANDBOX_ROOT}/spool"),
+                        zygote=True)
+    argv += ["--perms", "0755", "--dir", f"{SANDBOX_ROOT}/src",
+             "--proc", "/proc", "--dev", "/dev", "--chdir", "/"]
+    return argv + [python_executable(), "-P", "-m",
+                   "grader.run.zygote_server", server_mode(isolation),
+                   str(control_fd)]

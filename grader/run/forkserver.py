@@ -28,10 +28,14 @@ import sys
 import tempfile
 import threading
 
+from grader.run.processes import kill_uid, processes
+
 _send_lock = threading.Lock()
 _state_lock = threading.Lock()
 _active: dict[int, dict] = {}  # job id -> job, with its "pid"
 _ran: set[int] = set()  # every job id this server started
+# Forked from a zygote: each task's result and output pipe, as received.
+_task_fds: dict[int, dict[str, int]] = {}
 _all_fds: set[int] = set()
 CLONE_NEWNET = 0x40000000
 PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 4, 38
@@ -66,24 +70,6 @@ def probe_network() -> bool:
     if pid == 0:
         os._exit(0 if network_namespace() else 1)
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
-
-
-def processes() -> list[tuple[int, int, int]]:
-    """(pid, session id, real uid) of every process this one can see."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{entry}/status") as handle:
-                uid = next(int(line.split()[1]) for line in handle
-                           if line.startswith("Uid:"))
-        except (OSError, StopIteration, IndexError, ValueError):
-            continue
-        found.append((int(entry), int(fields[3]), uid))
-    return found
 
 
 def sweep(job: dict, level: str) -> int:
@@ -123,15 +109,7 @@ def sweep(job: dict, level: str) -> int:
         except (ProcessLookupError, PermissionError):
             pass
     if job.get("uid") is not None:
-        killer = os.fork()
-        if killer == 0:
-            try:
-                os.setgid(job["uid"])
-                os.setuid(job["uid"])
-                os.kill(-1, signal.SIGKILL)  # all of this uid but itself
-            finally:
-                os._exit(0)
-        os.waitpid(killer, 0)
+        kill_uid(job["uid"])
     return len(left)
 
 
@@ -243,6 +221,7 @@ def serve(level: str) -> None:
                     sweep(job, level)
             continue
         job = message
+        job.update(_task_fds.get(job["task"], {}))  # forked from a zygote
         # No other thread may be inside send() while forking: the child
         # would inherit stdout's lock held, and hang on its first print.
         with _state_lock, _send_lock:
@@ -262,11 +241,9 @@ def serve(level: str) -> None:
         threading.Thread(target=reap, args=(job, level), daemon=True).start()
 
 
-def main() -> None:
-    level = sys.argv[1] if len(sys.argv) > 1 else "none"
-    if len(sys.argv) > 2:
-        _all_fds.update(int(fd) for fd in sys.argv[2].split(",") if fd)
-    not_dumpable()
+def preload() -> None:
+    """Imports TensorFlow, Keras and the worker's code, and reads the
+    data, once: every worker forked from here inherits them."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import numpy  # noqa: F401
     from grader import tasks, transport  # noqa: F401
@@ -275,6 +252,11 @@ def main() -> None:
 
     data.labelled_images()  # read once; the workers inherit it
     integrity.preload()
+
+
+def run_server(level: str) -> None:
+    """Says it is ready, serves jobs until its input ends, then sweeps
+    what any job left."""
     send({"ready": True, "level": level,
           "network": level.startswith("bwrap") or (level == "uid"
                                                    and probe_network())})
@@ -283,6 +265,15 @@ def main() -> None:
     with _state_lock:
         for job in list(_active.values()):
             sweep(job, level)
+
+
+def main() -> None:
+    level = sys.argv[1] if len(sys.argv) > 1 else "none"
+    if len(sys.argv) > 2:
+        _all_fds.update(int(fd) for fd in sys.argv[2].split(",") if fd)
+    not_dumpable()
+    preload()
+    run_server(level)
 
 
 if __name__ == "__main__":

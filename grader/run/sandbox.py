@@ -62,7 +62,7 @@ def run_tasks(folder: Path, tasks: list[Task], keras_major: int,
                 try:
                     sessions.append(Session(folder, group, keras_major,
                                             limits, isolation, pictures,
-                                            guard))
+                                            guard, fork))
                 except ServerGone as error:
                     retry += group
                     why.append(str(error))

@@ -13,8 +13,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
-import subprocess
 import tempfile
 import threading
 import time
@@ -26,6 +24,9 @@ from grader.options import Limits
 from grader.paths import REPO_ROOT
 from grader.run.bwrap import SANDBOX_ROOT, server_argv
 from grader.run.isolation import Isolation, UidLease
+from grader.run.server_start import (ServerGone, ServerHandle,
+                                     start_forked, start_process)
+from grader.run.zygote import Zygote, ZygoteGone, zygote_for
 from grader.run.outcome import WorkerOutcome, WorkerStatus
 from grader.run.pipes import MAX_RESULT, Reader, take_result
 from grader.run.tree import (base_env, copy_submission, disk_used,
@@ -33,16 +34,12 @@ from grader.run.tree import (base_env, copy_submission, disk_used,
 from grader.tasks import Task
 
 
-class ServerGone(RuntimeError):
-    """The session's fork server is not running."""
-
-
 class Session:
     """One sandbox with one fork server, for the given task files."""
 
     def __init__(self, folder: Path, tasks: list[Task], keras_major: int,
                  limits: Limits, isolation: Isolation, pictures: bool = False,
-                 guard: bool = True):
+                 guard: bool = True, fork: bool = True):
         self.tasks = {t.number: t for t in tasks}
         self.limits, self.isolation = limits, isolation
         self.pictures = pictures
@@ -54,7 +51,22 @@ class Session:
         if isolation.uid_per_task:
             for task in tasks:
                 self.leases[task.number] = UidLease()
-        self.home = Path(tempfile.mkdtemp(prefix="ae-grader-"))
+        # Forked from the zygote of this level (TensorFlow imported once
+        # per grader process), else a sandbox and a Python of its own.
+        self.zygote: Zygote | None = None
+        self.ident = 0
+        if fork:
+            try:
+                self.zygote = zygote_for(isolation, keras_major)
+            except ZygoteGone as error:
+                self.release()
+                raise ServerGone(f"the sandbox did not start: {error}"
+                                 ) from error
+        if self.zygote is not None:  # its number; its files in the spool
+            self.ident, self.home = self.zygote.new_session(
+                spooled=isolation.level == "bwrap")
+        else:
+            self.home = Path(tempfile.mkdtemp(prefix="ae-grader-"))
         # task number -> result r/w, output r/w
         self.pipes: dict[int, tuple[int, int, int, int]] = {}
         self.owned: set[int] = set()  # tasks whose pipes readers own
@@ -78,10 +90,15 @@ class Session:
             for r_r, _, o_r, _ in self.pipes.values():
                 os.close(r_r)
                 os.close(o_r)
-            for lease in self.leases.values():
-                lease.release()
+            self.release()
             shutil.rmtree(self.home, ignore_errors=True)
             raise
+
+    def release(self) -> None:
+        """Gives the uid leases back."""
+        for lease in set(self.leases.values()):
+            lease.release()
+        self.leases = {}
 
     # ------------------------------------------------------------ start
     def uid_of(self, task: Task) -> int | None:
@@ -101,49 +118,42 @@ class Session:
         bwrap = self.isolation.level == "bwrap"
         pythonpath = f"{SANDBOX_ROOT}/lib" if bwrap else str(REPO_ROOT)
         self.env = base_env(keras_major, pythonpath)
+        fds = [fd for r_r, r_w, o_r, o_w in self.pipes.values()
+               for fd in (r_w, o_w)]
+        try:
+            if self.zygote is not None:
+                self.server = start_forked(
+                    self.zygote, self.ident, self.home,
+                    [t.stem for t in self.tasks.values()],
+                    list(self.tasks), self.limits.disk_mb, fds)
+            else:
+                self.server = self._start_process(fds)
+        finally:
+            for fd in fds:
+                os.close(fd)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _start_process(self, fds: list[int]) -> ServerHandle:
+        """A sandbox and a Python of its own for this session."""
+        bwrap = self.isolation.level == "bwrap"
         server_env = dict(self.env, HOME=str(self.home),
                           TMPDIR=str(self.home))
         if bwrap:
             server_env.update(HOME=f"{SANDBOX_ROOT}/work",
                               TMPDIR=f"{SANDBOX_ROOT}/work")
-        mnist_fd = None
-        if os.environ.get("MNIST_PATH") and os.path.isfile(
-                os.environ["MNIST_PATH"]):
-            mnist_fd = os.open(os.environ["MNIST_PATH"], os.O_RDONLY)
-            server_env["MNIST_FD"] = str(mnist_fd)
-        fds = [fd for r_r, r_w, o_r, o_w in self.pipes.values()
-               for fd in (r_w, o_w)]
-        stderr_r, stderr_w = os.pipe()
-        try:
-            self.process = subprocess.Popen(
-                self._argv(fds), cwd=self.home, env=server_env,
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=stderr_w, text=True, start_new_session=True,
-                pass_fds=fds + ([mnist_fd] if mnist_fd is not None else []))
-        except OSError as error:  # no bwrap, no interpreter: never started
-            os.close(stderr_r)
-            raise ServerGone(f"{type(error).__name__}: {error}") from error
-        finally:
-            os.close(stderr_w)
-            for fd in fds + ([mnist_fd] if mnist_fd is not None else []):
-                os.close(fd)
-        # What the sandbox itself says (bubblewrap's errors, a server that
-        # cannot import): its last lines explain a start that failed.
-        self.stderr = Reader(stderr_r, 0, keep_all=False)
-        self.stderr.start()
-        threading.Thread(target=self._read, daemon=True).start()
+        return start_process(self._argv(fds), server_env, self.home, fds)
 
     def said(self) -> str:
         """The last lines the sandbox (bubblewrap, the server) printed."""
-        self.stderr.join(2)
+        self.server.stderr.join(2)
         noise = ("WARNING: All log messages", "I0000", "W0000")
-        lines = [line for line in bytes(self.stderr.data).decode(
+        lines = [line for line in bytes(self.server.stderr.data).decode(
             "utf-8", "replace").splitlines()
             if line.strip() and not line.startswith(noise)]
         return "\n".join(lines[-8:])
 
     def _read(self) -> None:
-        for line in self.process.stdout:
+        for line in self.server.messages:
             try:
                 message = json.loads(line)
             except ValueError:
@@ -209,9 +219,9 @@ class Session:
         self.jobs[task.number] = record
         with self.lock:
             try:
-                self.process.stdin.write(json.dumps(
+                self.server.jobs.write(json.dumps(
                     self._job(task, token)) + "\n")
-                self.process.stdin.flush()
+                self.server.jobs.flush()
             except OSError as error:
                 said = self.said()
                 raise ServerGone(f"the sandbox stopped reading jobs ({error})"
@@ -260,36 +270,27 @@ class Session:
         """Stops the job ``ident`` (a task's number) and its processes."""
         with self.lock:
             try:
-                self.process.stdin.write(json.dumps({"kill": ident})
-                                         + "\n")
-                self.process.stdin.flush()
+                self.server.jobs.write(json.dumps({"kill": ident}) + "\n")
+                self.server.jobs.flush()
             except OSError:
                 pass
 
     def close(self) -> None:
         """Ends the server and everything in the sandbox; cleans up."""
-        if self.process.poll() is None:
-            try:
-                self.process.stdin.close()
-            except OSError:
-                pass
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
         try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
+            self.server.jobs.close()  # the server sweeps its jobs and ends
+        except OSError:
             pass
-        self.process.wait()
+        self.server.wait(10)
+        self.server.stop()
+        self.server.wait(10)
         for number, (r_r, _, o_r, _) in self.pipes.items():
             if number not in self.owned:
                 os.close(r_r)
                 os.close(o_r)
         self.pipes = {}
-        for lease in set(self.leases.values()):
-            if self.isolation.level == "uid":
+        if self.isolation.level == "uid":
+            for lease in set(self.leases.values()):
                 sweep_uid(lease.uid)
-            lease.release()
-        self.leases = {}
+        self.release()
         shutil.rmtree(self.home, ignore_errors=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 from pathlib import Path
+
+from grader.run.processes import kill_uid
 
 PASSED_ENV = ("PATH", "LANG", "LC_ALL", "MNIST_PATH", "SYSTEMROOT")
 WORLD_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm")
@@ -97,15 +98,7 @@ def owned_size(root: Path, uid: int | None) -> int:
 def sweep_uid(uid: int) -> None:
     """Kills every process of ``uid`` and removes what it left in the
     world-writable folders."""
-    killer = os.fork()
-    if killer == 0:
-        try:
-            os.setgid(uid)
-            os.setuid(uid)
-            os.kill(-1, signal.SIGKILL)
-        finally:
-            os._exit(0)
-    os.waitpid(killer, 0)
+    kill_uid(uid)
     for root in WORLD_WRITABLE:
         try:
             entries = list(os.scandir(root))
