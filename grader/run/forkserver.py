@@ -83,7 +83,9 @@ def sweep(job: dict, level: str) -> int:
     sandbox's one job: a daemon that left its session cannot be traced
     to a task there, and no sibling is charged with it.
     """
-    me, left, stray = os.getpid(), [], []
+    me = os.getpid()
+    left: list[int] = []
+    stray: list[int] = []
     for pid, session, uid in processes():
         if pid in (1, me) or pid == job["pid"]:
             continue

@@ -10,7 +10,7 @@ import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import IO, Callable
 
 from grader.run.pipes import Reader
 from grader.run.zygote import Zygote, ZygoteGone
@@ -25,8 +25,8 @@ class ServerHandle:
     """A running fork server: where jobs go, where its messages and its
     own words come from, and how to end it and all it started."""
 
-    jobs: TextIO
-    messages: TextIO
+    jobs: IO[str]
+    messages: IO[str]
     stderr: Reader
     stop: Callable[[], None]
     wait: Callable[[float], bool]  # True once it has ended
