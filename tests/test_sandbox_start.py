@@ -70,15 +70,20 @@ def test_files_within_the_limits_are_not_refused(tmp_path):
     assert size_problem(tmp_path, "0-vanilla.py", 16, 32) is None
 
 
+@pytest.mark.parametrize("fork", [True, False])
 def test_a_sandbox_that_cannot_start_is_the_graders_failure(tmp_path,
-                                                            monkeypatch):
-    # bubblewrap vanished after detection: no job can start.
+                                                            monkeypatch,
+                                                            fork):
+    # bubblewrap vanished after detection: no job can start, whether the
+    # session would be forked from a (new) zygote or be a sandbox of its
+    # own. (The note makes a level no zygote of this process serves yet.)
     shutil.copy(REPO_ROOT / "0-vanilla.py", tmp_path)
     monkeypatch.setenv("PATH", str(tmp_path))
+    isolation = Isolation("bwrap", privileged=True, note=str(tmp_path))
     with pytest.raises(SandboxFailed) as caught:
         with ThreadPoolExecutor(max_workers=1) as pool:
-            run_tasks(tmp_path, [TASK0], 3, Limits(),
-                      Isolation("bwrap", privileged=True), pool)
+            run_tasks(tmp_path, [TASK0], 3, Limits(), isolation, pool,
+                      fork=fork)
     assert isinstance(caught.value, GraderFailure)
     assert "did not start" in str(caught.value)
     assert "bwrap" in str(caught.value)
