@@ -35,6 +35,9 @@ class Task:
     argsets: tuple[ArgSet, ...]
     train_args: tuple[Any, ...]  # the seeded training run
     course_args: tuple[Any, ...] = field(default=())
+    # One of the course page's four tasks (graded by default); False: a
+    # "Going further" task, graded when asked for (--tasks) or present.
+    course: bool = True
 
     @property
     def filename(self) -> str:
