@@ -72,8 +72,9 @@ def probe_network() -> bool:
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
 
 
-def sweep(job: dict, level: str) -> int:
-    """Kills every process the job left behind; returns how many.
+def sweep(job: dict, level: str) -> tuple[int, int]:
+    """Kills every process the job left behind; returns how many, and how
+    many others were killed with them that could not be traced to a job.
 
     A job with a uid of its own (root's levels): every process of that
     uid, whatever session it made for itself, and no other. Otherwise
@@ -112,16 +113,16 @@ def sweep(job: dict, level: str) -> int:
             pass
     if job.get("uid") is not None:
         kill_uid(job["uid"])
-    return len(left)
+    return len(left), len(stray)
 
 
 def reap(job: dict, level: str) -> None:
     _, status = os.waitpid(job["pid"], 0)
     with _state_lock:
         _active.pop(job["id"], None)
-        left = sweep(job, level)
+        left, stray = sweep(job, level)
     send({"id": job["id"], "exit": os.waitstatus_to_exitcode(status),
-          "left": left})
+          "left": left, "stray": stray})
 
 
 def set_limits(limits: dict) -> None:

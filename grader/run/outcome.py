@@ -25,3 +25,6 @@ class WorkerOutcome:
     output: str = ""
     notes: list[str] = field(default_factory=list)
     left_processes: int = 0  # still running when it ended (then killed)
+    # Killed when it ended but not traced to it (workers sharing a uid):
+    # some task of the folder left them.
+    stray_processes: int = 0

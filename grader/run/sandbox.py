@@ -92,4 +92,32 @@ def run_tasks(folder: Path, tasks: list[Task], keras_major: int,
             outcomes.update(run_tasks(folder, [task], keras_major, limits,
                                       isolation, pool, pictures, guard,
                                       fork))
+        if not isolation.uid_per_task:
+            outcomes.update(alone_after_strays(
+                folder, [t for t in tasks if t not in again], outcomes,
+                keras_major, limits, isolation, pool, pictures, guard))
     return outcomes
+
+
+def alone_after_strays(folder: Path, tasks: list[Task],
+                       outcomes: dict[int, WorkerOutcome], keras_major: int,
+                       limits: Limits, isolation: Isolation, pool: Executor,
+                       pictures: bool, guard: bool
+                       ) -> dict[int, WorkerOutcome]:
+    """Where the workers share one uid (bubblewrap in a user namespace, no
+    sandbox), a task file that leaves processes behind (a fork bomb) holds
+    the uid's process limit while the tasks beside it run, and they fail
+    for it. Then every task that was not traced as the one that did it is
+    measured again, alone, and that outcome stands: the same as if the
+    folder held no such file. Returns the new outcomes."""
+    measured = [t for t in tasks if outcomes[t.number].status != "too-large"]
+    if len(measured) < 2 or not any(
+            outcomes[t.number].left_processes
+            or outcomes[t.number].stray_processes for t in measured):
+        return {}
+    again: dict[int, WorkerOutcome] = {}
+    for task in measured:
+        if not outcomes[task.number].left_processes:
+            again.update(run_tasks(folder, [task], keras_major, limits,
+                                   isolation, pool, pictures, guard))
+    return again

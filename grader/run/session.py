@@ -171,6 +171,7 @@ class Session:
             if "exit" in message:
                 job["exit"] = message["exit"]
                 job["left"] = message.get("left", 0)
+                job["stray"] = message.get("stray", 0)
                 job["done"].set()
         self.dead = True
         self.ready.set()
@@ -242,6 +243,7 @@ class Session:
         if outcome.status == "ok":
             take_result(outcome, result, token)
         outcome.left_processes = record.get("left", 0)
+        outcome.stray_processes = record.get("stray", 0)
         outcome.seconds = time.monotonic() - started
         return outcome
 
