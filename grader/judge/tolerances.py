@@ -142,3 +142,32 @@ def step_verdict(ev: Evidence, key: str = "step_delta") -> Verdict:
                 f"{np.median(moved):.2g}, Adam's first step is ~1e-3): "
                 "check the optimizer and the loss")
     return Verdict.ok()
+
+# Task 4's add_noise: statistics of the values it returns for the
+# grader's calls (grader.tasks.NOISE_CASES), each an average over n >= 50,176
+# values (or as many neighbour pairs, >= 49,392), against what Gaussian
+# noise clipped to [0, 1] gives exactly (grader.judge.noise). By the
+# central limit theorem each is normal with a standard error computed from
+# n and the clipped distribution's own moments: the mean sd / sqrt(n), the
+# standard deviation sqrt((m4 - sd^4) / n) / (2 sd), a fraction p
+# sqrt(p (1 - p) / n), a correlation of independent values 1 / sqrt(n).
+# A statistic passes within NOISE_SES standard errors: a correct add_noise
+# (whatever its generator) strays that far with probability 5.7e-7 per
+# statistic, about 1e-5 over a grading's ~25; the seeds are fixed, so a
+# submission always gets the same verdict. The defects are far outside:
+# uniform noise shifts the mean by 0.5 noise_factor (> 100 standard
+# errors), a noise_factor ignored or squared moves the spread by > 50%
+# (> 200), a Gaussian has 4.55% of its values beyond 2 standard deviations
+# and a uniform of the same spread none (> 20), and one draw shared by
+# neighbours correlates them fully.
+NOISE_SES = 5.0
+# The same seed must give the same values: a generator seeded alike
+# repeats bit for bit, so all values are equal (no tolerance). Another
+# seed gives other values: in the unclipped call two float draws coincide
+# with probability ~1e-7, so more than 1% equal means the seed was not used.
+NOISE_OTHER_SEED_EQUAL = 0.01
+# Task 4's seeded training trains on the student's own noisy images,
+# whose draws may come from another generator than the reference's:
+# the spread of the final losses over noise seeds (measured on the
+# reference, see README) sets the bound, not float noise.
+DENOISING_TRAINING_RTOL: TrainingBounds = {"loss": 0.01, "encoded": 0.05}
