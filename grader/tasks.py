@@ -112,6 +112,10 @@ TASKS: dict[int, Task] = {
 # The course page's four tasks: graded by default.
 COURSE_TASKS: tuple[int, ...] = tuple(n for n, t in TASKS.items()
                                       if t.course)
+# The "Going further" tasks: by default graded where the folder holds
+# their file.
+GOING_FURTHER: tuple[int, ...] = tuple(n for n, t in TASKS.items()
+                                       if not t.course)
 
 
 @dataclass(frozen=True)

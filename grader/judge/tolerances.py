@@ -167,7 +167,11 @@ NOISE_SES = 5.0
 # with probability ~1e-7, so more than 1% equal means the seed was not used.
 NOISE_OTHER_SEED_EQUAL = 0.01
 # Task 4's seeded training trains on the student's own noisy images,
-# whose draws may come from another generator than the reference's:
-# the spread of the final losses over noise seeds (measured on the
-# reference, see README) sets the bound, not float noise.
-DENOISING_TRAINING_RTOL: TrainingBounds = {"loss": 0.01, "encoded": 0.05}
+# whose draws may come from another generator than the reference's, so
+# the spread over noise draws sets the bounds, not float noise. The
+# reference trained on 8 noise seeds (Keras 3, MNIST) varied by 0.34%
+# (loss), 0.23% (val_loss) and 1.1% (the mean code), standard deviations;
+# two independent draws differ by sqrt(2) times that: 3% is 6 of those for
+# the loss, 8% is 5 for the mean code. Any defect of the noise fails its
+# own check first (this check requires them).
+DENOISING_TRAINING_RTOL: TrainingBounds = {"loss": 0.03, "encoded": 0.08}
