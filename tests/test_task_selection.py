@@ -114,17 +114,21 @@ def test_the_plugin_keeps_the_tests_of_the_graded_tasks(tmp_path):
     folder = folder_with(tmp_path, (0, 4))
     items = [SimpleNamespace(callspec=SimpleNamespace(params={"task": n}))
              for n in TASKS]
+    dropped: list = []
+
+    def deselect(items: list) -> None:
+        dropped.extend(items)
+
     for argv, kept in (([], [0, 1, 2, 3, 4]), (["--tasks", "4"], [4])):
         args = vars(parsed_namespace(argv))
         values = {pytest_plugin.dest(flags[0]):
                   args[flags[0].lstrip("-").replace("-", "_")]
                   for flags, _ in GRADING_FLAGS}
         values["--submission"] = str(folder)
-        dropped: list = []
+        dropped.clear()
         config = SimpleNamespace(
             getoption=values.__getitem__,
-            hook=SimpleNamespace(pytest_deselected=lambda items: dropped
-                                 .extend(items)))
+            hook=SimpleNamespace(pytest_deselected=deselect))
         chosen = list(items)
         pytest_plugin.pytest_collection_modifyitems(config, chosen)
         assert [i.callspec.params["task"] for i in chosen] == kept
