@@ -104,6 +104,10 @@ def noisy_inputs(code: StudentCode, train: np.ndarray, val: np.ndarray
     ``add_noise`` of copies of ``train`` and ``val``
     (:data:`grader.tasks.NOISE_TRAINING`); or what went wrong."""
     factor, train_seed, val_seed = NOISE_TRAINING
+    if not callable(getattr(code.module, "add_noise", None)):
+        return {"stage": "add_noise for the training",
+                "type": "MissingFunction",
+                "message": "no function named add_noise"}
     made = []
     for images, seed in ((train, train_seed), (val, val_seed)):
         stage = f"add_noise(x, {factor}, {seed}) for the training"

@@ -91,19 +91,22 @@ def input_kept(ev: Evidence) -> Verdict:
 @check("noise-mean", "the noise has mean 0", 2, KIND,
        requires=("add-noise",))
 def noise_mean(ev: Evidence) -> Verdict:
-    """At 0.5, where clipping is symmetric, the mean stays 0.5."""
+    """At 0.5, where clipping is symmetric, the mean stays 0.5 (within
+    standard errors of the spread found, if that is the larger: a wrong
+    spread is the scale check's)."""
     for case, call, dist in calls(ev):
         if case.level != 0.5:
             continue
         n = case.size
-        if off(call["mean"], dist.mean, mean_error(dist, n)):
+        spread = replace(dist, std=max(dist.std, call["std"]))
+        if off(call["mean"], dist.mean, mean_error(spread, n)):
             shift = (call["mean"] - case.level) / case.noise_factor
             cause = (": the noise looks uniform in [0, 1) (np.random.rand, "
                      "np.random.uniform); draw it from a normal distribution "
                      "of mean 0 (standard_normal)"
                      if 0.4 < shift < 0.6 else
                      ": draw the noise with mean 0 (loc=0.0)")
-            bound = NOISE_SES * mean_error(dist, n)
+            bound = NOISE_SES * mean_error(spread, n)
             return Verdict.fail(
                 f"{case.call()} has mean {call['mean']:.4f}, expected "
                 f"{dist.mean:.4f} (within {bound:.4f}): its noise averages "
@@ -161,7 +164,9 @@ def noise_scale(ev: Evidence) -> Verdict:
        requires=("add-noise",))
 def noise_clipping(ev: Evidence) -> Verdict:
     """Every value is in [0, 1], and the values pushed past a bound sit
-    on it: at 0 (or 1) half the values are exactly 0 (or 1)."""
+    on it: images at 0 (or 1) come back exactly 0 (or 1) wherever the
+    noise is negative (positive), half the values for any noise of mean
+    0 that is symmetric."""
     for case, call, _ in calls(ev):
         if call["min"] < 0.0 or call["max"] > 1.0:
             return Verdict.fail(
@@ -172,7 +177,7 @@ def noise_clipping(ev: Evidence) -> Verdict:
         n = case.size
         for key, expected, bound in (("at_low", dist.at_low, 0),
                                      ("at_high", dist.at_high, 1)):
-            if expected < 0.1:
+            if case.level != bound:
                 continue
             if off(call[key], expected, fraction_error(expected, n)):
                 return Verdict.fail(
@@ -181,11 +186,6 @@ def noise_clipping(ev: Evidence) -> Verdict:
                     f"{expected:.1%} there: add the noise first, then clip "
                     "(values past a bound must become the bound, not be "
                     "rescaled or redrawn)")
-        if off(call["mean"], dist.mean, mean_error(dist, n)):
-            return Verdict.fail(
-                f"{case.call()} has mean {call['mean']:.4f}, expected "
-                f"{dist.mean:.4f} for noise clipped to [0, 1]: add the "
-                "noise to the images, then clip")
     return Verdict.ok()
 
 
@@ -199,9 +199,15 @@ def axis_words(axis: int) -> str:
        requires=("add-noise",))
 def noise_independence(ev: Evidence) -> Verdict:
     """The noise of neighbouring values (and of consecutive images) is
-    uncorrelated."""
+    uncorrelated, where clipping rarely bites (images at 0.5); within an
+    image first, where a shared draw shows first."""
     for case, call, _ in calls(ev):
-        for row in call.get("correlations") or []:
+        if case.level != 0.5:
+            continue
+        rows = sorted(call.get("correlations") or [],
+                      key=lambda row: (row.get("axis") == 0,
+                                       row.get("axis")))
+        for row in rows:
             r, pairs = row.get("r"), row.get("pairs") or 1
             words = axis_words(int(row.get("axis", 0)))
             if r is None:
