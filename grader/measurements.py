@@ -195,6 +195,7 @@ class NoiseCall(TypedDict, total=False):
     finite: bool
     correlations: list[dict[str, Any]]   # axis, r, pairs
     equal_to_first: float
+    equal_inside: float  # ... of the values neither call clipped
 
 
 class NoiseMeasured(TypedDict):

@@ -163,8 +163,9 @@ def step_verdict(ev: Evidence, key: str = "step_delta") -> Verdict:
 NOISE_SES = 5.0
 # The same seed must give the same values: a generator seeded alike
 # repeats bit for bit, so all values are equal (no tolerance). Another
-# seed gives other values: in the unclipped call two float draws coincide
-# with probability ~1e-7, so more than 1% equal means the seed was not used.
+# seed gives other values: among the values neither call clipped, two float
+# draws coincide with probability ~1e-7 (clipped values coincide often), so
+# more than 1% equal means the seed was not used.
 NOISE_OTHER_SEED_EQUAL = 0.01
 # Task 4's seeded training trains on the student's own noisy images,
 # whose draws may come from another generator than the reference's, so

@@ -82,7 +82,8 @@ def call_once(code: StudentCode, case: NoiseCase
 def measure_noise(code: StudentCode) -> list[NoiseCall]:
     """Every call of :data:`grader.tasks.NOISE_CASES`, in order; each also
     says which fraction of its values equal the first call's (same
-    images' shape only), for the seed's checks."""
+    images' shape only), and of those that neither call clipped, for the
+    seed's checks."""
     calls: list[NoiseCall] = []
     first: np.ndarray | None = None
     if not callable(getattr(code.module, "add_noise", None)):
@@ -94,6 +95,10 @@ def measure_noise(code: StudentCode) -> list[NoiseCall]:
         elif out is not None and first is not None and \
                 out.shape == first.shape:
             found["equal_to_first"] = float(np.mean(out == first))
+            inside = (out > 0) & (out < 1) & (first > 0) & (first < 1)
+            if inside.any():  # where neither was clipped
+                found["equal_inside"] = float(np.mean(
+                    out[inside] == first[inside]))
         calls.append(found)
     return calls
 
