@@ -144,8 +144,8 @@ def step_verdict(ev: Evidence, key: str = "step_delta") -> Verdict:
     return Verdict.ok()
 
 # Task 4's add_noise: statistics of the values it returns for the
-# grader's calls (grader.tasks.NOISE_CASES), each an average over n >= 50,176
-# values (or as many neighbour pairs, >= 49,392), against what Gaussian
+# grader's calls (grader.tasks.NOISE_CASES), each an average over n >= 50,000
+# values (or neighbour pairs, >= 48,384), against what Gaussian
 # noise clipped to [0, 1] gives exactly (grader.judge.noise). By the
 # central limit theorem each is normal with a standard error computed from
 # n and the clipped distribution's own moments: the mean sd / sqrt(n), the
@@ -153,7 +153,7 @@ def step_verdict(ev: Evidence, key: str = "step_delta") -> Verdict:
 # sqrt(p (1 - p) / n), a correlation of independent values 1 / sqrt(n).
 # A statistic passes within NOISE_SES standard errors: a correct add_noise
 # (whatever its generator) strays that far with probability 5.7e-7 per
-# statistic, about 1e-5 over a grading's ~25; the seeds are fixed, so a
+# statistic, about 2e-5 over a grading's ~30; the seeds are fixed, so a
 # submission always gets the same verdict. The defects are far outside:
 # uniform noise shifts the mean by 0.5 noise_factor (> 100 standard
 # errors), a noise_factor ignored or squared moves the spread by > 50%
