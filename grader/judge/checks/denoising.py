@@ -13,7 +13,7 @@ from dataclasses import replace
 from collections.abc import Iterator
 from typing import Any
 
-from grader.judge.checks.loading import error_feedback
+from grader.judge import causes
 from grader.judge.evidence import Evidence
 from grader.judge.noise import (Clipped, clipped, fraction_error,
                                 mean_error, std_error)
@@ -23,6 +23,8 @@ from grader.judge.verdict import Verdict
 from grader.tasks import NOISE_CASES, NoiseCase, TaskKind
 
 KIND: tuple[TaskKind, ...] = ("denoising",)
+PARAMS = ("images", "noise_factor", "seed")
+SIGNATURE = f"add_noise({', '.join(PARAMS)})"
 FIX_SHAPE = ("return images + noise_factor * noise, clipped, with noise "
              "of shape images.shape")
 
@@ -50,10 +52,15 @@ def add_noise(ev: Evidence) -> Verdict:
         return Verdict.fail(f"{ev.task.filename} has no function add_noise:"
                             " define add_noise(images, noise_factor, seed)")
     for case, call, _ in calls(ev):
-        if call.get("error"):
-            return Verdict.fail(error_feedback(
-                call["error"], "call", case.call(),
-                ("images", "noise_factor", "seed")))
+        error = call.get("error")
+        if error:
+            text = causes.feedback(error, f"calling {case.call()}",
+                                   "add_noise", PARAMS)
+            if "\ncause:" not in text and error.get("raised_in") == "call":
+                text += (f"\ncause: the grader calls {SIGNATURE}, and "
+                         "yours takes other arguments\nfix: define "
+                         f"{SIGNATURE} as the task says")
+            return Verdict.fail(text)
         shape = tuple(call.get("shape") or ())
         if shape != case.shape:
             what = (f"shape {shape}" if "shape" in call

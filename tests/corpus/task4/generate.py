@@ -89,6 +89,10 @@ DEFECTS = {
     "integer_pixels": ([(RETURN, "    return (noisy * 255).astype('uint8')"
                                  "\n")],
                        ADD, "expected floating-point values", []),
+    "no_seed_argument": ([("def add_noise(images, noise_factor, seed):",
+                           "def add_noise(images, noise_factor):"),
+                          (RNG, "    rng = np.random.default_rng()\n")],
+                         ADD, "yours takes other arguments", []),
     "no_add_noise": ([("def add_noise(images, noise_factor, seed):",
                        "def noisy(images, noise_factor, seed):")],
                      ADD, "has no function add_noise", []),
