@@ -127,7 +127,8 @@ def cache_lines(options: Options) -> list[str]:
 
 def grading_lines(options: Options) -> tuple[list[str], bool]:
     """A sandbox started for real: the reference's first task graded."""
-    options = replace(options, tasks=options.tasks[:1] or (0,))
+    options = replace(options, tasks=options.tasks[:1] or (0,),
+                      if_present=())
     name = TASKS[options.tasks[0]].filename
     try:
         report = grade(REPO_ROOT, options)

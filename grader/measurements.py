@@ -173,6 +173,38 @@ class Training(TypedDict, total=False):
     head_layers: dict[str, int]   # VAE: the heads the worker used
 
 
+class NoiseCall(TypedDict, total=False):
+    """One call of task 4's ``add_noise`` (see
+    :func:`grader.measure.denoising.call_once`): the student's ``error``,
+    or what it returned and, for an array of the images' shape, the
+    statistics of the noise it added."""
+
+    error: ErrorInfo
+    input_changed: bool
+    type: str
+    shape: list[int]
+    dtype: str
+    same_memory: bool
+    mean: float
+    std: float
+    min: float
+    max: float
+    at_low: float        # the fraction of values at exactly 0
+    at_high: float       # ... at exactly 1
+    tail: float          # ... more than 2 noise_factor from the images
+    finite: bool
+    correlations: list[dict[str, Any]]   # axis, r, pairs
+    equal_to_first: float
+    equal_inside: float  # ... of the values neither call clipped
+
+
+class NoiseMeasured(TypedDict):
+    """What task 4's result holds besides :class:`TaskMeasured`: its
+    ``add_noise`` calls (empty: the file has no ``add_noise``)."""
+
+    noise: list[NoiseCall]
+
+
 class TaskMeasured(TypedDict):
     """What a task result holds when the file loaded and was measured."""
 
@@ -191,6 +223,7 @@ class TaskResult(TypedDict, total=False):
     argsets: list[dict]
     training: Training
     pictures: dict[str, Any]
+    noise: list[NoiseCall]
     load_error: ErrorInfo
     probe_error: ErrorInfo
     grader_error: GraderError
@@ -216,6 +249,8 @@ def missing_keys(result: dict[str, Any], task_kind: TaskKind,
                                    "grader_error")):
         return []
     missing = _lacking(result, TaskMeasured, "")
+    if task_kind == "denoising":
+        missing += _lacking(result, NoiseMeasured, "")
     found = result.get("argsets") or []
     if argsets is not None and "argsets" in result:
         missing += [f"argsets[{i}]" for i in range(len(found), argsets)]

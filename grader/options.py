@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
-from grader.tasks import TASKS, parse_tasks
+from grader.tasks import COURSE_TASKS, GOING_FURTHER, TASKS, parse_tasks
 
 
 def default_cache_dir() -> Path:
@@ -46,7 +46,13 @@ class Options:
     CLI, the pytest plugin, a batch's jobs on this machine or on Dask, the
     platforms' entry points). Change one with ``dataclasses.replace``."""
 
-    tasks: tuple[int, ...] = tuple(sorted(TASKS))
+    # The tasks graded (a missing file scores zero): the course's four
+    # unless --tasks names others.
+    tasks: tuple[int, ...] = COURSE_TASKS
+    # Graded too where the folder holds their file. The command line
+    # without --tasks sets the "Going further" tasks (GOING_FURTHER); with
+    # --tasks, and by default here, none: exactly ``tasks`` are graded.
+    if_present: tuple[int, ...] = ()
     keras_major: int = 3
     # The other Keras version: "info" grades the tasks that Keras itself
     # failed under it too and says what they score there; "best" keeps the
@@ -71,8 +77,29 @@ class Options:
         # A list of tasks (or a str path) is accepted and stored as the
         # frozen, hashable form.
         object.__setattr__(self, "tasks", tuple(self.tasks))
+        object.__setattr__(self, "if_present", tuple(self.if_present))
         if self.cache_dir is not None:
             object.__setattr__(self, "cache_dir", Path(self.cache_dir))
+
+    def tasks_for(self, folder: Path) -> tuple[int, ...]:
+        """The tasks graded in ``folder``: :attr:`tasks`, and those of
+        :attr:`if_present` whose file it holds, in task order."""
+        found = {n for n in self.if_present
+                 if (Path(folder) / TASKS[n].filename).is_file()}
+        return tuple(sorted(set(self.tasks) | found))
+
+    def tasks_words(self) -> str:
+        """The tasks graded, in words: ``0,1,2,3`` and, where there are
+        any, `` (and 4,5,6 where present)``."""
+        words = ",".join(str(n) for n in self.tasks)
+        if self.if_present:
+            words += (f" (and {','.join(str(n) for n in self.if_present)} "
+                      "where present)")
+        return words
+
+    def most_tasks(self) -> int:
+        """How many task files a grading may run, at most."""
+        return len(set(self.tasks) | set(self.if_present))
 
     def cache_folder(self) -> Path | None:
         """Where the reference's measurements are cached on the machine
@@ -87,7 +114,9 @@ class Options:
 # plugin names --timeout --grader-timeout (pytest-timeout owns --timeout).
 GRADING_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     (("--tasks",), dict(metavar="0,3",
-                        help="grade only these tasks (default: all)")),
+                        help="grade exactly these tasks, or all (default: "
+                             "the course's 0-3, and each 'Going further' "
+                             "task, 4-6, whose file the folder holds)")),
     (("--keras",), dict(choices=("2", "3", "best"), default="3",
                         help="run submissions under Keras 2 (tf-keras) or "
                              "Keras 3 (default); best: under both, keeping "
@@ -135,6 +164,7 @@ def options_from(values: Mapping[str, Any]) -> Options:
     if values["workers"] < 1:
         raise ValueError("--workers must be at least 1")
     return Options(tasks=tuple(parse_tasks(values["tasks"])),
+                   if_present=() if values["tasks"] else GOING_FURTHER,
                    keras_major=3 if best else int(values["keras"]),
                    other_keras="best" if best else
                    "off" if values["no_other_keras"] else "info",
@@ -152,18 +182,23 @@ def grading_argv(options: Options) -> list[str]:
     platform's script passes the same options on to ``python -m grader``.
     Raises ValueError for an option no flag can express."""
     base = Options()
-    fixed = replace(options, tasks=base.tasks, keras_major=3,
+    fixed = replace(options, tasks=base.tasks, if_present=base.if_present,
+                    keras_major=3,
                     other_keras="info", cache=True, workers=base.workers,
                     fork_server=True, sandbox="auto", limits=replace(
                         options.limits, seconds=base.limits.seconds,
                         memory_mb=base.limits.memory_mb))
+    default_tasks = (options.tasks, options.if_present) == (
+        COURSE_TASKS, GOING_FURTHER)
     if fixed != base or (options.other_keras == "best"
-                         and options.keras_major != 3):
+                         and options.keras_major != 3) or not (
+            default_tasks or not options.if_present):
         raise ValueError(f"no flags give these options: {options}")
     keras = "best" if options.other_keras == "best" else \
         str(options.keras_major)
-    argv = ["--tasks", ",".join(str(n) for n in options.tasks),
-            "--keras", keras, "--timeout", f"{options.limits.seconds:g}",
+    argv = [] if default_tasks else [
+        "--tasks", ",".join(str(n) for n in options.tasks)]
+    argv += ["--keras", keras, "--timeout", f"{options.limits.seconds:g}",
             "--memory", str(options.limits.memory_mb),
             "--workers", str(options.workers), "--sandbox", options.sandbox]
     if options.other_keras == "off":

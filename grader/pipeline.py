@@ -86,7 +86,7 @@ def _grade(submission: Path, options: Options, pool: ThreadPoolExecutor
     isolation = detect(options.sandbox)
     if isolation.level == "uid":  # what a worker could otherwise read
         hide_from_workers(private_paths(options))
-    tasks = [TASKS[n] for n in options.tasks]
+    tasks = [TASKS[n] for n in options.tasks_for(submission)]
     present = [t for t in tasks if (submission / t.filename).is_file()]
     box: dict[str, Any] = {}
     reference = threading.Thread(target=measure_reference, args=(
@@ -155,7 +155,7 @@ def grade_other(submission: Path, options: Options, report: Report,
     if tasks:
         best = options.other_keras == "best"
         other_options = replace(
-            options, tasks=tuple(tasks), other_keras="off",
+            options, tasks=tuple(tasks), if_present=(), other_keras="off",
             keras_major=keras_versions.other_major(options.keras_major),
             pictures=options.pictures and best)
         try:

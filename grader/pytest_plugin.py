@@ -20,7 +20,6 @@ from grader.options import GRADING_FLAGS, options_from
 from grader.paths import REPO_ROOT
 from grader.pipeline import grade
 from grader.results import Report
-from grader.tasks import parse_tasks
 
 REPORT_KEY = pytest.StashKey[Report]()
 RENAMED = {"--timeout": "--grader-timeout"}
@@ -52,7 +51,11 @@ def grading_values(config: pytest.Config) -> dict:
 def pytest_collection_modifyitems(config: pytest.Config,
                                   items: list[pytest.Item]) -> None:
     """Deselects the tests of the tasks that ``--tasks`` leaves out."""
-    chosen = set(parse_tasks(config.getoption(dest("--tasks"))))
+    try:
+        options = options_from(grading_values(config))
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
+    chosen = set(options.tasks_for(Path(config.getoption("--submission"))))
     kept: list[pytest.Item] = []
     dropped: list[pytest.Item] = []
     for item in items:

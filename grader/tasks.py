@@ -1,4 +1,4 @@
-"""The four tasks: files, signatures and the argument sets the grader uses.
+"""The tasks: files, signatures and the argument sets the grader uses.
 
 Nothing here imports TensorFlow, so the parent process can read it cheaply.
 """
@@ -8,8 +8,19 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 # The kinds of task: each check says which it applies to.
-TaskKind = Literal["dense", "sparse", "conv", "vae"]
+TaskKind = Literal["dense", "sparse", "conv", "vae", "denoising"]
 KINDS: tuple[TaskKind, ...] = get_args(TaskKind)
+# A kind whose models are another kind's: its tasks get that kind's model
+# checks and measurements, besides their own (task 4's autoencoder is task
+# 2's; its add_noise has checks of its own).
+MODELS_OF: dict[TaskKind, TaskKind] = {"denoising": "conv"}
+# What a task file may import (the course's rule; a task may allow more).
+KERAS_IMPORT = "import tensorflow.keras as keras"
+
+
+def model_kind(kind: TaskKind) -> TaskKind:
+    """The kind whose model checks and measurements ``kind`` uses."""
+    return MODELS_OF.get(kind, kind)
 
 
 @dataclass(frozen=True)
@@ -38,11 +49,17 @@ class Task:
     # One of the course page's four tasks (graded by default); False: a
     # "Going further" task, graded when asked for (--tasks) or present.
     course: bool = True
+    imports: tuple[str, ...] = (KERAS_IMPORT,)  # the file may import only
 
     @property
     def filename(self) -> str:
         """The task file's name, e.g. ``0-vanilla.py``."""
         return f"{self.stem}.py"
+
+    @property
+    def model_kind(self) -> TaskKind:
+        """The kind whose model checks and measurements this task uses."""
+        return model_kind(self.kind)
 
     @property
     def signature(self) -> str:
@@ -82,12 +99,76 @@ TASKS: dict[int, Task] = {
              ArgSet((30, [], 4), edge=True)),
             train_args=(784, [128], 2),
             course_args=(784, [512], 2)),
+    4: Task(4, "4-denoising", "denoising",
+            ("input_dims", "filters", "latent_dims"),
+            (ArgSet(((28, 28, 1), [32, 32, 32], (4, 4, 32))),
+             ArgSet(((12, 20, 3), [4, 8, 16], (2, 3, 16))),
+             ArgSet(((28, 28, 1), [8, 8, 8, 4], (2, 2, 4)))),
+            train_args=((28, 28, 1), [8, 8, 4], (4, 4, 4)),
+            course_args=((28, 28, 1), [32, 32, 32], (4, 4, 32)),
+            course=False,
+            imports=(KERAS_IMPORT, "import numpy as np")),
 }
+# The course page's four tasks: graded by default.
+COURSE_TASKS: tuple[int, ...] = tuple(n for n, t in TASKS.items()
+                                      if t.course)
+# The "Going further" tasks: by default graded where the folder holds
+# their file.
+GOING_FURTHER: tuple[int, ...] = tuple(n for n, t in TASKS.items()
+                                       if not t.course)
+
+
+@dataclass(frozen=True)
+class NoiseCase:
+    """One call of task 4's ``add_noise(images, noise_factor, seed)``
+    made by the grader, on float32 images that all have one value."""
+
+    level: float
+    shape: tuple[int, ...]
+    noise_factor: float
+    seed: int
+
+    def call(self) -> str:
+        """The call as a student would write it."""
+        return (f"add_noise(np.full({self.shape}, {self.level}), "
+                f"{self.noise_factor}, {self.seed})")
+
+    @property
+    def size(self) -> int:
+        """How many values the images hold."""
+        size = 1
+        for n in self.shape:
+            size *= n
+        return size
+
+
+# Task 4's calls of add_noise, in the order they are made. At 0.5 with a
+# noise_factor of 0.1 clipping never bites (5 standard deviations): the
+# noise itself is seen; 0.25 and 0.5 show how the spread scales (0.5 is the
+# main's, clipped at 1 standard deviation); at 0 and 1 half the values
+# are clipped. The last two repeat the first with another seed, then with
+# its own again (after other seeds were used).
+NOISE_CASES: tuple[NoiseCase, ...] = (
+    NoiseCase(0.5, (64, 28, 28, 1), 0.1, 0),
+    NoiseCase(0.5, (200, 250), 0.25, 1),
+    NoiseCase(0.5, (64, 28, 28, 1), 0.5, 2),
+    NoiseCase(0.0, (64, 28, 28, 1), 0.5, 3),
+    NoiseCase(1.0, (100, 12, 20, 3), 0.3, 4),
+    NoiseCase(0.5, (64, 28, 28, 1), 0.1, 5),
+    NoiseCase(0.5, (64, 28, 28, 1), 0.1, 0),
+)
+# Task 4's seeded training, as the main trains: inputs add_noise(x,
+# NOISE_TRAINING[0], seed) (seed [1] for training, [2] for validation),
+# clean targets.
+NOISE_TRAINING: tuple[float, int, int] = (0.5, 1, 2)
 
 
 def parse_tasks(text: str | None) -> list[int]:
-    """``"0,3"`` -> ``[0, 3]``; ``None`` -> all tasks. Raises ValueError."""
+    """``"0,3"`` -> ``[0, 3]``; ``None`` or ``""`` -> the course's tasks
+    (:data:`COURSE_TASKS`); ``"all"`` -> every task. Raises ValueError."""
     if not text:
+        return list(COURSE_TASKS)
+    if text.strip() == "all":
         return sorted(TASKS)
     numbers = []
     for part in text.split(","):

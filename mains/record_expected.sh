@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the course mains in full on the reference solutions and records their
 # output and figures in mains/expected/. Usage (from anywhere):
-#   MNIST_PATH=/path/to/mnist.npz mains/record_expected.sh [0 1 2 3]
+#   MNIST_PATH=/path/to/mnist.npz mains/record_expected.sh [0 1 2 3 4]
 # Each N-main.txt starts with the versions, the machine and ends with the
 # wall time; ANSI colour codes of Keras's progress bar are stripped.
 set -euo pipefail
@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 out="$here/expected"
 mkdir -p "$out"
 python=${PYTHON:-python3}
-for n in "${@:-0 1 2 3}"; do
+for n in "${@:-0 1 2 3 4}"; do
     log="$out/$n-main.txt"
     {
         echo "# ./mains/$n-main.py, reference solution, full run"

@@ -16,7 +16,8 @@ from grader.paths import REPO_ROOT
 FLOAT = r"-?\d+\.\d+(?:e-?\d+)?"
 FIGURES = {0: [("0-main.png", 640, 480)], 1: [("1-main.png", 640, 480)],
            2: [("2-main.png", 640, 480)],
-           3: [("3-main.png", 640, 480), ("3-main-grid.png", 1000, 1000)]}
+           3: [("3-main.png", 640, 480), ("3-main-grid.png", 1000, 1000)],
+           4: [("4-main.png", 640, 480)]}
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +58,7 @@ def run_main(number, tiny_mnist, figures, cwd=REPO_ROOT, extra=()):
         text=True, timeout=300, stdin=subprocess.DEVNULL)
 
 
-@pytest.mark.parametrize("number", [0, 1, 2, 3])
+@pytest.mark.parametrize("number", [0, 1, 2, 3, 4])
 def test_main_runs_headless_and_saves_figures(number, tiny_mnist, tmp_path):
     done = run_main(number, tiny_mnist, tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -75,6 +76,8 @@ def test_main_runs_headless_and_saves_figures(number, tiny_mnist, tmp_path):
         assert 0 <= value < 100
     if number == 2:
         assert "(300, 28, 28, 1)" in out
+    if number == 4:  # the noisy images: clipped to [0, 1]
+        assert "(300, 28, 28, 1) 0.0 1.0" in out
     for name, width, height in FIGURES[number]:
         assert png_size(tmp_path / name) == (width, height)
 

@@ -82,7 +82,9 @@ def run_batch(root: Path, out: Path, options: Options,
                   "no student's worker can read it", file=stream)
     folders = student_folders(root)
     packed = {f.name: pack(f) for f in folders}
-    header = columns(options.tasks)
+    tasks = sorted({n for f in folders for n in options.tasks_for(f)}
+                   | set(options.tasks))  # a column each
+    header = columns(tasks)
     kept = kept_rows(out, reports_dir, {n: d for n, (_, d) in packed.items()},
                      version, header) if resume else {}
     todo = [(name, payload, digest)
@@ -108,7 +110,7 @@ def run_batch(root: Path, out: Path, options: Options,
                 continue
             records[name] = record
             text_path = save_record(record, reports_dir)
-            table.add(row_of(record, options.tasks, str(text_path)))
+            table.add(row_of(record, tasks, str(text_path)))
             status = ("" if record["status"] == "graded"
                       else f" [{record['status']}]")
             progress.advance(f"{name}: {record['score']:g}/"
@@ -123,15 +125,15 @@ def run_batch(root: Path, out: Path, options: Options,
     if term is not None:
         from grader.batch.term import write_term_outputs
         sections = write_term_outputs(term, out, records,
-                                      list(options.tasks), reports_dir.name,
+                                      tasks, reports_dir.name,
                                       stream)
     section: str | None = ""
     if against is not None:
         from grader.batch.similarity import similarity_report
-        section = similarity_report(root, out, against, list(options.tasks),
+        section = similarity_report(root, out, against, tasks,
                                     stream)
     page = write_class_page(out.with_suffix(".html"), records, reports_dir,
-                            list(options.tasks), sections, section or "")
+                            tasks, sections, section or "")
     print(f"grades written to {out}; class page {page}", file=stream)
     failed = section is None or any(r["status"] == "error"
                                     for r in records.values())

@@ -187,7 +187,8 @@ def grade_job(name: str, payload: bytes, digest: str, options: Options,
         return {"student": name, "status": status, "detail": detail,
                 "hash": digest, "version": version,
                 "scores": {str(n): list(scores.get(n, (0.0, 0.0)))
-                           for n in options.tasks},
+                           for n in sorted(set(options.tasks)
+                                           | set(scores))},
                 "score": report.score, "max_score": report.max_score,
                 "results": [asdict(r) for r in report.results],
                 "extra": report.extra, "text": render(report, TASK_FILES),

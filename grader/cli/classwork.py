@@ -40,14 +40,15 @@ def similarity_main(argv: list[str]) -> int:
     parser.add_argument("submissions", help="folder of student folders")
     add_against(parser)
     parser.add_argument("--tasks", metavar="0,3",
-                        help="compare only these tasks (default: all)")
+                        help="compare only these tasks (default: all, "
+                             "4-6 included)")
     parser.add_argument("--out", required=True, metavar="similarity.csv")
     args = parser.parse_args(argv)
     root = Path(args.submissions)
     if not root.is_dir():
         parser.error(f"{root} is not a folder")
     try:
-        tasks = parse_tasks(args.tasks)
+        tasks = parse_tasks(args.tasks or "all")
     except ValueError as error:
         parser.error(str(error))
     against = known_dirs(parser, args)

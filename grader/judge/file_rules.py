@@ -14,9 +14,10 @@ from typing import Any
 import pycodestyle
 
 from grader.judge.verdict import Verdict
+from grader.tasks import KERAS_IMPORT
 
 SHEBANG = "#!/usr/bin/env python3"
-ALLOWED_IMPORT = "import tensorflow.keras as keras"
+ALLOWED_IMPORT = KERAS_IMPORT  # a task may allow more (Task.imports)
 
 
 class _Collector(pycodestyle.BaseReport):
@@ -118,18 +119,22 @@ def final_newline(path: Path, source: str,
     return Verdict.fail("the file does not end with a newline")
 
 
-def imports(path: Path, source: str, tree: ast.Module | None) -> Verdict:
-    """The only import is ``import tensorflow.keras as keras``."""
+def imports(path: Path, source: str, tree: ast.Module | None,
+            allowed: tuple[str, ...] = (ALLOWED_IMPORT,)) -> Verdict:
+    """The only import is ``import tensorflow.keras as keras`` (or one of
+    ``allowed``, the task's)."""
     if tree is None:
         return Verdict.fail("the file does not parse")
     other = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             text = ast.get_source_segment(source, node) or ast.unparse(node)
-            if " ".join(text.split()) != ALLOWED_IMPORT:
+            if " ".join(text.split()) not in allowed:
                 other.append(f"line {node.lineno}: {text.strip()}")
     if other:
-        return Verdict.fail(f"only {ALLOWED_IMPORT!r} is allowed; found "
+        return Verdict.fail(f"only {' and '.join(map(repr, allowed))} "
+                            f"{'is' if len(allowed) == 1 else 'are'} "
+                            "allowed; found "
                             + "; ".join(other[:3]))
     return Verdict.ok()
 
@@ -147,12 +152,22 @@ RULES: list[tuple[str, str, RuleFn]] = [
 ]
 
 
-def check_file(path: Path) -> dict[str, Verdict]:
-    """Every file rule's verdict for ``path`` (a missing file fails all)."""
+def imports_title(allowed: tuple[str, ...]) -> str:
+    """The imports rule's title for a task that allows ``allowed``."""
+    return "imports only " + ", ".join(a.removeprefix("import ")
+                                       for a in allowed)
+
+
+def check_file(path: Path, allowed: tuple[str, ...] = (ALLOWED_IMPORT,)
+               ) -> dict[str, Verdict]:
+    """Every file rule's verdict for ``path`` (a missing file fails all);
+    ``allowed``: the imports the task allows."""
     if not path.is_file():
         return {rule_id: Verdict.fail(f"{path.name} not found")
                 for rule_id, _, _ in RULES}
     raw = path.read_bytes()
     source = raw.decode("utf-8", "replace")
     tree = _parse(source)
-    return {rule_id: fn(path, source, tree) for rule_id, _, fn in RULES}
+    return {rule_id: imports(path, source, tree, allowed)
+            if fn is imports else fn(path, source, tree)
+            for rule_id, _, fn in RULES}

@@ -29,7 +29,7 @@ def course_inputs(task: Task, images: np.ndarray, count: int,
                   offset: int) -> np.ndarray:
     """``count`` images in the shape the course's arguments take."""
     chosen = images[offset:offset + count]
-    if task.kind == "conv":
+    if task.model_kind == "conv":
         return chosen[..., None]
     return chosen.reshape(len(chosen), -1)
 

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from grader.measure import data as grader_data
+from grader.measure import denoising
 from grader.measure.arrays import flat_arrays
 from grader.measure.errors import StudentFault
 from grader.measure.probe import Probe, input_shape, latent_shape
@@ -61,8 +62,13 @@ def prepare_training(code: StudentCode, task: Task, models: list[Any],
 
 
 def seeded_training(code: StudentCode, task: Task, train_x: np.ndarray,
-                    val_x: np.ndarray) -> Training:
-    """A short training run from the canonical weights, no shuffling."""
+                    val_x: np.ndarray,
+                    inputs: tuple[np.ndarray, np.ndarray] | None = None
+                    ) -> Training:
+    """A short training run from the canonical weights, no shuffling;
+    ``inputs`` (task 4: noisy images) replace ``train_x`` and ``val_x`` as
+    the model's inputs, which stay its targets."""
+    train_in, val_in = inputs or (train_x, val_x)
     args = task.train_args
     built = code.build(args)
     if built[0] is None:
@@ -73,8 +79,8 @@ def seeded_training(code: StudentCode, task: Task, train_x: np.ndarray,
         found = prepare_training(code, task, models, args, train_x[:2])
         auto.run_eagerly = True  # 20 steps: cheaper than tracing
         history = code.run("training", lambda: auto.fit(
-            train_x, train_x, epochs=2, batch_size=32, shuffle=False,
-            verbose=0, validation_data=(val_x, val_x)))
+            train_in, train_x, epochs=2, batch_size=32, shuffle=False,
+            verbose=0, validation_data=(val_in, val_x)))
         encoded = flat_arrays(code.call(encoder, "encoder", val_x[:10]))
     except StudentFault as fault:
         return {"error": fault.info}
@@ -104,5 +110,12 @@ def probe_task(task: Task, module: Any, student_file: str
     argsets = [probe.run_argset(seed, argset.args)
                for seed, argset in enumerate(task.argsets)]
     train, val = training_data(task, images)
-    return {"data_source": source, "argsets": argsets,
-            "training": seeded_training(code, task, train, val)}
+    if task.kind != "denoising":
+        return {"data_source": source, "argsets": argsets,
+                "training": seeded_training(code, task, train, val)}
+    measured: TaskMeasured = {"data_source": source, "argsets": argsets,
+                              "training": {}}
+    noisy = denoising.noisy_inputs(code, train, val)
+    measured["training"] = {"error": noisy} if isinstance(noisy, dict) \
+        else seeded_training(code, task, train, val, noisy)
+    return measured

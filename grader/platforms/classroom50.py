@@ -68,7 +68,7 @@ class Settings:
         that stopped at a Keras-version error (not a hang); it runs in
         what is left, and the deadline stops the rest."""
         per_task = 4 if self.options.other_keras == "best" else 2
-        return math.ceil(per_task * len(self.options.tasks)
+        return math.ceil(per_task * self.options.most_tasks()
                          / max(1, self.options.workers))
 
     def task_limit(self) -> int:
@@ -108,7 +108,7 @@ class Settings:
 def autograder_text(settings: Settings) -> str:
     """autograder.py with the settings written in."""
     options = settings.grading_options()
-    values = {"TASKS": ",".join(str(n) for n in options.tasks),
+    values = {"TASKS": options.tasks_words(),
               "KERAS": settings.keras_words(),
               "VISIBILITY": settings.visibility,
               # Flags and values hold no spaces: split() gives them back.
@@ -128,7 +128,7 @@ def autograder_text(settings: Settings) -> str:
 
 def teacher_readme(settings: Settings) -> str:
     """README.md of the folder: where it goes and what to set."""
-    tasks = ",".join(str(n) for n in settings.options.tasks)
+    tasks = settings.options.tasks_words()
     return f"""# Autoencoders autograder for Classroom 50
 
 Written by `python -m grader classroom50` (tasks {tasks}, Keras
@@ -187,7 +187,7 @@ def write_bundle(out: Path, settings: Settings) -> list[str]:
         raise ValueError(f"{out} packs to {size} bytes, more than the "
                          f"{MAX_BUNDLE_BYTES} the runner fetches")
     return [
-        f"wrote {out} (tasks {','.join(map(str, settings.options.tasks))}, "
+        f"wrote {out} (tasks {settings.options.tasks_words()}, "
         f"Keras {settings.keras_words()}, model checks "
         f"{settings.visibility}; "
         f"{size / 1e6:.1f} MB packed)",

@@ -109,7 +109,7 @@ class Settings:
 
     def rounds(self) -> int:
         """Worker runs one after another, at worst."""
-        return math.ceil(self.jobs_per_task() * len(self.options.tasks)
+        return math.ceil(self.jobs_per_task() * self.options.most_tasks()
                          / max(1, self.options.workers))
 
     def task_limit(self) -> float:
@@ -149,7 +149,7 @@ class Settings:
 def substitute(template: str, settings: Settings) -> str:
     """A script template with the settings written in."""
     options = settings.grading_options()
-    values = {"TASKS": ",".join(str(n) for n in options.tasks),
+    values = {"TASKS": options.tasks_words(),
               "KERAS": ("2 and 3, the better score per task"
                         if options.other_keras == "best"
                         else str(options.keras_major)),
@@ -214,7 +214,7 @@ def build_zip(out: Path, settings: Settings) -> list[str]:
              "(runs that end in an autograder error do not count)."
              if settings.limit else "No submission limit.")
     return [
-        f"wrote {out} (tasks {','.join(map(str, options.tasks))}, Keras "
+        f"wrote {out} (tasks {options.tasks_words()}, Keras "
         f"{keras}, model checks {settings.visibility})",
         "Gradescope: Programming Assignment > Configure Autograder > "
         "Zip file upload > Ubuntu 22.04 base image; upload this zip.",

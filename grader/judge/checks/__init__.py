@@ -6,6 +6,7 @@ see each module's docstring.
 - structure: layers, sizes, kernels, padding, activations, weight sharing
 - vae: task 3's outputs, sampling, decoder input and loss terms
 - sparse: task 1's L1 penalty on the encoded output
+- denoising: task 4's add_noise (its autoencoder has task 2's checks)
 - numeric: forward pass, optimizer, loss, one step, seeded training
 
 The engine runs a check after those it ``requires`` whatever the order
@@ -14,6 +15,7 @@ here. The tolerances they compare with (each explained) are in
 :mod:`grader.judge.causes`.
 """
 from grader.judge.checks import (  # noqa: F401  (define the checks)
+    denoising,
     integrity,
     loading,
     numeric,
@@ -22,7 +24,7 @@ from grader.judge.checks import (  # noqa: F401  (define the checks)
     vae,
 )
 from grader.judge.registry import Check, ordered
-from grader.tasks import TaskKind
+from grader.tasks import TaskKind, model_kind
 
 __all__ = ["ORDER", "REGISTRY", "Check", "checks_for"]
 
@@ -40,6 +42,9 @@ ORDER: tuple[str, ...] = (
     "kl-divergence", "vae-training-step",
     # sparse
     "sparsity-penalty",
+    # denoising
+    "add-noise", "noise-input-kept", "noise-mean", "noise-scale",
+    "noise-clipping", "noise-independence", "noise-seed",
     # numeric
     "forward-pass", "optimizer", "loss", "training-step", "seeded-training",
 )
@@ -48,5 +53,8 @@ REGISTRY: list[Check] = ordered(ORDER)
 
 
 def checks_for(kind: TaskKind) -> list[Check]:
-    """The registered model checks of one kind of task, in order."""
-    return [c for c in REGISTRY if kind in c.kinds]
+    """The registered model checks of one kind of task, in order: its
+    own and those of the kind whose models it has
+    (:func:`grader.tasks.model_kind`)."""
+    return [c for c in REGISTRY
+            if kind in c.kinds or model_kind(kind) in c.kinds]

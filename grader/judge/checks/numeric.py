@@ -9,9 +9,10 @@ import numpy as np
 from grader.judge.evidence import Evidence
 from grader.judge.verdict import Verdict
 from grader.judge.registry import check
-from grader.tasks import KINDS
+from grader.tasks import KINDS, NOISE_TRAINING
 from grader.judge.checks.loading import error_feedback
-from grader.judge.tolerances import (BCE_EPSILON, FACTOR_RTOL,
+from grader.judge.tolerances import (BCE_EPSILON, DENOISING_TRAINING_RTOL,
+                                     FACTOR_RTOL,
                                      LOSS_NAMING_RTOL,
                                      TRAINING_ENCODED_ATOL,
                                      LOSS_RTOL, TRAINING_RTOL,
@@ -139,16 +140,23 @@ def training_step(ev: Evidence) -> Verdict:
        KINDS, requires=("weight-sharing", "forward-pass", "optimizer",
                         "loss", "sparsity-penalty", "sampling",
                         "decoder-input", "reconstruction-loss",
-                        "kl-divergence"))
+                        "kl-divergence", "add-noise", "noise-input-kept",
+                        "noise-mean", "noise-scale", "noise-clipping"))
 def seeded_training(ev: Evidence) -> Verdict:
     """A short seeded training gives the reference's losses and codes."""
     mine = (ev.student or {}).get("training", {})
     ref = ev.reference.get("training", {})
     call = f"autoencoder{tuple(ev.task.train_args)!r}"
+    if ev.task.kind == "denoising":  # the main's pairing (task 4)
+        factor, seed, _ = NOISE_TRAINING
+        call += (f" on add_noise(x, {factor}, {seed}) against the clean "
+                 "x,")
     if mine.get("error"):
         return Verdict.fail(error_feedback(mine["error"], "training",
                                            call))
-    rtol = VAE_TRAINING_RTOL if ev.task.kind == "vae" else TRAINING_RTOL
+    rtol = VAE_TRAINING_RTOL if ev.task.kind == "vae" else \
+        DENOISING_TRAINING_RTOL if ev.task.kind == "denoising" else \
+        TRAINING_RTOL
     source = ev.reference.get("data_source", "")
     for key in ("loss", "val_loss"):
         a, b = mine.get(key) or [np.nan], ref.get(key) or [np.nan]

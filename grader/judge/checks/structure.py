@@ -9,12 +9,12 @@ from grader.judge.verdict import Verdict
 from grader.judge.registry import check
 from grader.judge.layers import Row
 from grader.measurements import shares_weights
-from grader.tasks import KINDS, ArgSet
+from grader.tasks import KINDS, ArgSet, TaskKind, model_kind
 
 
-def structural(rows: list[Row], kind: str) -> list[Row]:
+def structural(rows: list[Row], kind: TaskKind) -> list[Row]:
     """The rows that define the architecture for this kind of task."""
-    if kind == "conv":
+    if model_kind(kind) == "conv":
         # layers with weights, and every shape-changing layer (pooling,
         # upsampling, resizing ...); stand-alone activations are not here
         return [r for r in rows if r.weighted or r.activation is None]

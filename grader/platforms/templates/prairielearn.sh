@@ -4,7 +4,7 @@
 # $ROOT/results/results.json, a valid one whatever happens.
 #
 # Usage: prairielearn.sh [TASKS]   (e.g. 0 or 0,3; default: the contents
-# of the question's tests/tasks, else all tasks). The question's
+# of the question's tests/tasks, else the course's four). The question's
 # tests/timeout holds its info.json timeout in seconds (default 600): the
 # limits per task file are chosen so that grading ends before it.
 # Environment: PRAIRIELEARN_ROOT (default /grade), GRADER_HOME (default:
