@@ -14,6 +14,7 @@ import pytest
 import fake_dask
 from grader import cli, pipeline, pytest_plugin
 from grader.batch import jobs
+from grader.cli.platforms import assignment_options
 from grader.options import (GRADING_FLAGS, Options, grading_argv,
                             options_from)
 from grader.platforms import classroom50, gradescope
@@ -25,11 +26,16 @@ pytestmark = pytest.mark.skipif(KERAS_MAJOR != 3, reason="no Keras here: "
                                 "tested in the Keras 3 run")
 
 
-def parsed(argv: list[str]) -> Options:
-    """The options the CLI's grading flags give for ``argv``."""
+def flags(argv: list[str]) -> dict:
+    """The CLI's grading flags' values for ``argv``."""
     parser = argparse.ArgumentParser()
     cli.add_common(parser)
-    return options_from(parser.parse_args(argv))
+    return vars(parser.parse_args(argv))
+
+
+def parsed(argv: list[str]) -> Options:
+    """The options the CLI's grading flags give for ``argv``."""
+    return options_from(flags(argv))
 
 
 def folder_with(tmp_path: Path, numbers: tuple[int, ...]) -> Path:
@@ -75,11 +81,18 @@ def test_a_platform_script_keeps_the_selection():
         grading_argv(Options(tasks=(0,), if_present=(4,)))
     words = default.tasks_words()
     assert words.startswith("0,1,2,3 (and 4") and "where present" in words
-    # the time budget holds a grading of every task that may be present
-    most = len(COURSE_TASKS) + len(GOING_FURTHER)
-    assert gradescope.Settings(options=default).rounds() == -(-2 * most // 2)
-    assert classroom50.Settings(options=default).rounds() == \
+    # A platform's assignment built without --tasks grades the course's
+    # four exactly, and its time budget is theirs alone; with --tasks,
+    # exactly those.
+    course = assignment_options(flags([]))
+    assert (course.tasks, course.if_present) == (COURSE_TASKS, ())
+    assert grading_argv(course)[:2] == ["--tasks", "0,1,2,3"]
+    most = len(COURSE_TASKS)
+    assert gradescope.Settings(options=course).rounds() == -(-2 * most // 2)
+    assert classroom50.Settings(options=course).rounds() == \
         -(-2 * most // 2)
+    asked = assignment_options(flags(["--tasks", "0,4"]))
+    assert (asked.tasks, asked.if_present) == ((0, 4), ())
 
 
 class Stop(Exception):

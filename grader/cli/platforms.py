@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from grader.cli import add_common, add_flags, command
-from grader.options import options_from
+from grader.options import Options, options_from
 from grader.report.gradescope import VISIBILITIES
 
 
@@ -45,7 +47,7 @@ def gradescope_main(argv: list[str]) -> int:
     add_flags(parser, LIMIT_FLAGS)
     args = parser.parse_args(argv)
     try:
-        settings = Settings(options=options_from(vars(args)),
+        settings = Settings(options=assignment_options(vars(args)),
                             visibility=args.visibility,
                             platform_minutes=args.platform_timeout,
                             fixed_seconds=args.timeout is not None,
@@ -55,6 +57,17 @@ def gradescope_main(argv: list[str]) -> int:
         parser.error(str(error))
     print("\n".join(lines))
     return 0
+
+
+def assignment_options(values: dict[str, Any]) -> Options:
+    """The grading options of a platform's assignment: as the command line
+    gives them, except that without ``--tasks`` an assignment grades the
+    course's four tasks exactly (no "Going further" task where present:
+    an assignment grades what it was made for, and its time limit per task
+    file is not shared with tasks it does not ask for)."""
+    options = options_from(values)
+    return options if values.get("tasks") else replace(options,
+                                                       if_present=())
 
 
 def submission_limit_main(argv: list[str]) -> int:
@@ -112,7 +125,7 @@ def classroom50_main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     try:
         settings = classroom50.Settings(
-            options=options_from(vars(args)), visibility=args.visibility,
+            options=assignment_options(vars(args)), visibility=args.visibility,
             fixed_seconds=args.timeout is not None)
         lines = classroom50.write_bundle(Path(args.out), settings)
     except ValueError as error:
