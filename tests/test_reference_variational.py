@@ -63,7 +63,7 @@ def test_layers_units_and_activations(tasks, keras, args):
     assert describe(encoder) == (
         [("Dense", u, "relu") for u in hidden]
         + [("Dense", latent, "linear"), ("Dense", latent, "linear"),
-           ("KLDivergence", None, None), ("Sampling", None, None)])
+           ("KLDivergenceLoss", None, None), ("Sampling", None, None)])
     assert describe(decoder) == (
         [("Dense", u, "relu") for u in reversed(hidden)]
         + [("Dense", input_dims, "sigmoid")])

@@ -145,7 +145,7 @@ def out_of_memory(f: Failure) -> dict | None:
 LAYER_FIX = ("do it inside a layer, whose call runs on real tensors: a "
              "Sampling layer (a keras.layers.Layer subclass) for z, and a "
              "layer that adds the KL term with self.add_loss (see the "
-             "reference's KLDivergence); such layers work under Keras 2 "
+             "reference's KLDivergenceLoss); such layers work under Keras 2 "
              "and 3")
 
 # Most specific first: the first recogniser that matches explains.
@@ -158,7 +158,7 @@ CAUSES: tuple[Cause, ...] = LAMBDA_CAUSES + (
           "placeholders (KerasTensors) that cannot be computed with",
           "keep only the reconstruction term in the loss function and add "
           "the KL term in a layer that calls self.add_loss in its call "
-          "(see the reference's KLDivergence)", keras_code=2),
+          "(see the reference's KLDivergenceLoss)", keras_code=2),
     Cause("keras-tensor-add-loss", keras_tensor_add_loss,
           "add_loss on the functional model with a value computed from its "
           "symbolic tensors is Keras 2 code; under Keras 3 those tensors "
@@ -179,7 +179,7 @@ CAUSES: tuple[Cause, ...] = LAMBDA_CAUSES + (
           "even Keras 2 cannot compute a training step from them",
           "keep only y_true and y_pred in the loss function and add the KL "
           "term in a layer that calls self.add_loss in its call (see the "
-          "reference's KLDivergence)"),
+          "reference's KLDivergenceLoss)"),
 ) + MODEL_CAUSES + (
     Cause("decoder-fed-three", decoder_fed_three,
           "the decoder takes one input, z, but was given all three outputs "

@@ -21,14 +21,18 @@ BASIC = ["loads", "returns"]
 
 SHAPES = BASIC + ["encoder-layers", "decoder-layers"]
 
-V_LATENT = "    latent = keras.layers.Dense(latent_dims, activation='relu')(x)"
-V_OUT = "    outputs = keras.layers.Dense(input_dims, activation='sigmoid')(x)"
+V_LATENT = ("    latent = keras.layers.Dense(latent_dims, activation='relu',\n"
+            "                                name='latent')(x)")
+V_OUT = ("    outputs = keras.layers.Dense(input_dims, activation='sigmoid',\n"
+         "                                 name='reconstruction')(x)")
+V_AUTO = ("    auto = keras.Model(inputs, decoder(encoder(inputs)), "
+          "name='autoencoder')")
 V_DEC_LOOP = "    for units in reversed(hidden_layers):"
 V_ENC_LOOP = "    for units in hidden_layers:\n"
 V_COMPILE = "    auto.compile(optimizer='adam', loss='binary_crossentropy')"
 S_LATENT = ("    latent = keras.layers.Dense(latent_dims, activation='relu',"
-            "\n                                activity_regularizer=sparsity)"
-            "(x)")
+            "\n                                activity_regularizer=sparsity,"
+            "\n                                name='latent')(x)")
 C_ENC = ("        x = keras.layers.Conv2D(n_filters, (3, 3), padding='same',\n"
          "                                activation='relu')(x)\n"
          "        x = keras.layers.MaxPooling2D((2, 2), padding='same')(x)")
@@ -40,21 +44,25 @@ C_DEC = ("        x = keras.layers.Conv2D(n_filters, (3, 3), padding=padding,"
          "        x = keras.layers.UpSampling2D((2, 2))(x)")
 C_LAST = ("    outputs = keras.layers.Conv2D(input_dims[-1], (3, 3), "
           "padding='same',\n"
-          "                                  activation='sigmoid')(x)")
+          "                                  activation='sigmoid',\n"
+          "                                  name='reconstruction')(x)")
 A_SAMPLE = ("        epsilon = keras.backend.random_normal("
             "keras.backend.shape(mean))\n"
             "        return mean + keras.backend.exp(log_var / 2) * epsilon")
-A_HEADS = ("    mean = keras.layers.Dense(latent_dims)(x)\n"
-           "    log_var = keras.layers.Dense(latent_dims)(x)")
+A_MEAN = "    mean = keras.layers.Dense(latent_dims, name='mean')(x)"
+A_LOG_VAR = "    log_var = keras.layers.Dense(latent_dims, name='log_var')(x)"
+A_HEADS = A_MEAN + "\n" + A_LOG_VAR
 A_KL = ("        kl = -0.5 * keras.backend.sum(\n"
         "            1 + log_var - keras.backend.square(mean)\n"
         "            - keras.backend.exp(log_var), axis=-1)")
 A_ADD = "        self.add_loss(keras.backend.mean(kl))"
-A_ENC = "    encoder = keras.Model(inputs, [z, mean, log_var])"
-A_AUTO = "    auto = keras.Model(inputs, decoder(encoder(inputs)[0]))"
+A_ENC = ("    encoder = keras.Model(inputs, [z, mean, log_var], "
+         "name='encoder')")
+A_AUTO = ("    auto = keras.Model(inputs, decoder(encoder(inputs)[0]), "
+          "name='vae')")
 A_RECON = ("        return keras.losses.binary_crossentropy(x_true, x_pred) "
            "* input_dims")
-A_COMPILE = "    auto.compile(optimizer='adam', loss=vae_loss)"
+A_COMPILE = "    auto.compile(optimizer='adam', loss=reconstruction_loss)"
 
 # name: (task, [(old, new), ...], failing check, words, checks that pass)
 DEFECTS = {
@@ -88,8 +96,8 @@ DEFECTS = {
          "    inputs = keras.Input(shape=(784,))"),
         (V_ENC_LOOP, "    for units in [128, 64]:\n"),
         (V_DEC_LOOP, "    for units in [64, 128]:"),
-        ("keras.layers.Dense(latent_dims, activation='relu')(x)",
-         "keras.layers.Dense(32, activation='relu')(x)"),
+        ("keras.layers.Dense(latent_dims, activation='relu',",
+         "keras.layers.Dense(32, activation='relu',"),
         ("    latent_inputs = keras.Input(shape=(latent_dims,))",
          "    latent_inputs = keras.Input(shape=(32,))"),
         (V_OUT, V_OUT.replace("input_dims,", "784,"))],
@@ -105,13 +113,14 @@ DEFECTS = {
                                        "Dense(64), expected Dense(128)",
                                        BASIC + ["decoder-layers"]),
     "vanilla_auto_not_shared": (0, [(
-        "    auto = keras.Model(inputs, decoder(encoder(inputs)))",
+        V_AUTO,
         "    x = inputs\n    for units in hidden_layers + [latent_dims]:\n"
         "        x = keras.layers.Dense(units, activation='relu')(x)\n"
         "    for units in reversed(hidden_layers):\n"
         "        x = keras.layers.Dense(units, activation='relu')(x)\n"
         "    x = keras.layers.Dense(input_dims, activation='sigmoid')(x)\n"
-        "    auto = keras.Model(inputs, x)")], "weight-sharing",
+        "    auto = keras.Model(inputs, x, name='autoencoder')")],
+        "weight-sharing",
         "not the encoder's and decoder's", SHAPES + ["activations",
                                                      "optimizer", "loss"]),
     "vanilla_sgd": (0, [(V_COMPILE, V_COMPILE.replace("'adam'", "'sgd'"))],
@@ -165,7 +174,8 @@ DEFECTS = {
         (S_LATENT, V_LATENT),
         (V_OUT, "    outputs = keras.layers.Dense(\n        input_dims, "
                 "activation='sigmoid',\n        activity_regularizer="
-                "keras.regularizers.l1(lambtha))(x)")],
+                "keras.regularizers.l1(lambtha),\n"
+                "        name='reconstruction')(x)")],
         "sparsity-penalty", "decoder layer 3", SHAPES + ["activations"]),
     "conv_decoder_hard_coded": (2, [(C_DEC_LOOP, "    for i, n_filters in "
                                      "enumerate([8, 8, 16]):")],
@@ -238,14 +248,12 @@ DEFECTS = {
                              "        lambda t: t[:, latent_dims:])(both)")],
                         "encoder-layers", "two separate Dense layers",
                         BASIC + ["decoder-layers"]),
-    "vae_relu_mean": (3, [(A_HEADS, A_HEADS.replace(
-        "    mean = keras.layers.Dense(latent_dims)(x)",
-        "    mean = keras.layers.Dense(latent_dims, activation='relu')(x)"))],
+    "vae_relu_mean": (3, [(A_MEAN, A_MEAN.replace(
+        "latent_dims,", "latent_dims, activation='relu',"))],
         "activations", "activation relu, expected none (linear)", SHAPES),
-    "vae_relu_log_var": (3, [(A_HEADS, A_HEADS.replace(
-        "    log_var = keras.layers.Dense(latent_dims)(x)",
-        "    log_var = keras.layers.Dense(latent_dims, "
-        "activation='relu')(x)"))],
+    "vae_relu_log_var": (3, [(A_LOG_VAR, A_LOG_VAR.replace(
+        "latent_dims,", "latent_dims, activation='relu',\n"
+        "                                "))],
         "activations", "activation relu, expected none (linear)", SHAPES),
     "vae_spread_exp_log_var": (3, [(A_SAMPLE, A_SAMPLE.replace(
         "log_var / 2", "log_var"))], "sampling", "exp(log_var / 2)",
@@ -277,7 +285,7 @@ DEFECTS = {
         "KL averaged over the latent dimensions",
         SHAPES + ["sampling", "reconstruction-loss"]),
     "vae_recon_averaged": (3, [(A_COMPILE, A_COMPILE.replace(
-        "loss=vae_loss", "loss='binary_crossentropy'"))],
+        "loss=reconstruction_loss", "loss='binary_crossentropy'"))],
         "reconstruction-loss", "averaged over the features",
         SHAPES + ["sampling", "kl-divergence"]),
     "vae_mse": (3, [(A_RECON, "        return keras.backend.sum(\n"

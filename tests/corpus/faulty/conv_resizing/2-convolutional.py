@@ -23,11 +23,15 @@ def autoencoder(input_dims, filters, latent_dims):
         x = keras.layers.Conv2D(n_filters, (3, 3), padding='same',
                                 activation='relu')(x)
         x = keras.layers.MaxPooling2D((2, 2), padding='same')(x)
-    encoder = keras.Model(inputs, x)
+    encoder = keras.Model(inputs, x, name='encoder')
 
     latent_inputs = keras.Input(shape=latent_dims)
     x = latent_inputs
     for i, n_filters in enumerate(reversed(filters)):
+        # The course requires 'valid' padding on the second-to-last
+        # convolution (the last one of this loop): with (28, 28, 1) and
+        # [16, 8, 8] it takes 16x16 to 14x14, which the upsampling
+        # doubles back to 28x28; 'same' padding would end at 32x32.
         padding = 'same'
         x = keras.layers.Conv2D(n_filters, (3, 3), padding=padding,
                                 activation='relu')(x)
@@ -35,9 +39,11 @@ def autoencoder(input_dims, filters, latent_dims):
     x = keras.layers.Resizing(
         input_dims[0], input_dims[1])(x)
     outputs = keras.layers.Conv2D(input_dims[-1], (3, 3), padding='same',
-                                  activation='sigmoid')(x)
-    decoder = keras.Model(latent_inputs, outputs)
+                                  activation='sigmoid',
+                                  name='reconstruction')(x)
+    decoder = keras.Model(latent_inputs, outputs, name='decoder')
 
-    auto = keras.Model(inputs, decoder(encoder(inputs)))
+    auto = keras.Model(inputs, decoder(encoder(inputs)),
+                       name='convolutional_autoencoder')
     auto.compile(optimizer='adam', loss='binary_crossentropy')
     return encoder, decoder, auto

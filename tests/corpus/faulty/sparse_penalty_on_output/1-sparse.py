@@ -23,8 +23,9 @@ def autoencoder(input_dims, hidden_layers, latent_dims, lambtha):
     for units in hidden_layers:
         x = keras.layers.Dense(units, activation='relu')(x)
     sparsity = keras.regularizers.l1(lambtha)
-    latent = keras.layers.Dense(latent_dims, activation='relu')(x)
-    encoder = keras.Model(inputs, latent)
+    latent = keras.layers.Dense(latent_dims, activation='relu',
+                                name='latent')(x)
+    encoder = keras.Model(inputs, latent, name='encoder')
 
     latent_inputs = keras.Input(shape=(latent_dims,))
     x = latent_inputs
@@ -32,9 +33,11 @@ def autoencoder(input_dims, hidden_layers, latent_dims, lambtha):
         x = keras.layers.Dense(units, activation='relu')(x)
     outputs = keras.layers.Dense(
         input_dims, activation='sigmoid',
-        activity_regularizer=keras.regularizers.l1(lambtha))(x)
-    decoder = keras.Model(latent_inputs, outputs)
+        activity_regularizer=keras.regularizers.l1(lambtha),
+        name='reconstruction')(x)
+    decoder = keras.Model(latent_inputs, outputs, name='decoder')
 
-    auto = keras.Model(inputs, decoder(encoder(inputs)))
+    auto = keras.Model(inputs, decoder(encoder(inputs)),
+                       name='sparse_autoencoder')
     auto.compile(optimizer='adam', loss='binary_crossentropy')
     return encoder, decoder, auto

@@ -13,8 +13,10 @@ class Sampling(keras.layers.Layer):
         return mean + keras.backend.exp(log_var / 2) * epsilon
 
 
-class KLDivergence(keras.layers.Layer):
-    """Passes mean and log_var through and adds their KL loss term."""
+class KLDivergenceLoss(keras.layers.Layer):
+    """Passes mean and log_var through and adds their KL divergence from
+    N(0, I) to the model's losses (under Keras 3 only a layer's call can
+    add a loss computed from the model's tensors)."""
 
     def call(self, inputs):
         """Adds the batch mean of KL(N(mean, var) || N(0, I)) as a loss."""
@@ -46,24 +48,31 @@ def autoencoder(input_dims, hidden_layers, latent_dims):
     x = inputs
     for units in hidden_layers:
         x = keras.layers.Dense(units, activation='relu')(x)
-    mean = keras.layers.Dense(latent_dims)(x)
-    log_var = keras.layers.Dense(latent_dims)(x)
-    mean, log_var = KLDivergence()([mean, log_var])
-    z = Sampling()([mean, log_var])
-    encoder = keras.Model(inputs, [z, mean, log_var])
+    mean = keras.layers.Dense(latent_dims, name='mean')(x)
+    log_var = keras.layers.Dense(latent_dims, name='log_var')(x)
+    mean, log_var = KLDivergenceLoss(name='kl_loss')([mean, log_var])
+    z = Sampling(name='z')([mean, log_var])
+    encoder = keras.Model(inputs, [z, mean, log_var], name='encoder')
 
     latent_inputs = keras.Input(shape=(latent_dims,))
     x = latent_inputs
     for units in reversed(hidden_layers):
         x = keras.layers.Dense(units, activation='relu')(x)
-    outputs = keras.layers.Dense(input_dims, activation='sigmoid')(x)
-    decoder = keras.Model(latent_inputs, outputs)
+    outputs = keras.layers.Dense(input_dims, activation='sigmoid',
+                                 name='reconstruction')(x)
+    decoder = keras.Model(latent_inputs, outputs, name='decoder')
 
-    auto = keras.Model(inputs, decoder(encoder(inputs)[0]))
+    auto = keras.Model(inputs, decoder(encoder(inputs)[0]), name='vae')
 
-    def vae_loss(x_true, x_pred):
+    def reconstruction_loss(x_true, x_pred):
         """Binary cross-entropy summed over the input features."""
+        # binary_crossentropy averages over the features (the last axis);
+        # times their number, that is their sum. (It works from the
+        # sigmoid's logits, so saturated outputs stay exact; summing a
+        # per-feature cross-entropy of the probabilities would not.)
         return keras.losses.binary_crossentropy(x_true, x_pred) * input_dims
 
-    auto.compile(optimizer='rmsprop', loss=vae_loss)
+    # Total loss: reconstruction_loss plus the KL term that
+    # KLDivergenceLoss adds, both averaged over the batch.
+    auto.compile(optimizer='rmsprop', loss=reconstruction_loss)
     return encoder, decoder, auto

@@ -21,16 +21,18 @@ def autoencoder(input_dims, hidden_layers, latent_dims):
     x = inputs
     for units in hidden_layers:
         x = keras.layers.Dense(units, activation='relu')(x)
-    latent = keras.layers.Dense(latent_dims, activation='relu')(x)
-    encoder = keras.Model(inputs, latent)
+    latent = keras.layers.Dense(latent_dims, activation='relu',
+                                name='latent')(x)
+    encoder = keras.Model(inputs, latent, name='encoder')
 
     latent_inputs = keras.Input(shape=(latent_dims,))
     x = latent_inputs
     for units in reversed(hidden_layers):
         x = keras.layers.Dense(units, activation='relu')(x)
-    outputs = keras.layers.Dense(input_dims, activation='sigmoid')(x)
-    decoder = keras.Model(latent_inputs, outputs)
+    outputs = keras.layers.Dense(input_dims, activation='sigmoid',
+                                 name='reconstruction')(x)
+    decoder = keras.Model(latent_inputs, outputs, name='decoder')
 
-    auto = keras.Model(inputs, decoder(encoder(inputs)))
+    auto = keras.Model(inputs, decoder(encoder(inputs)), name='autoencoder')
     auto.compile(optimizer='sgd', loss='binary_crossentropy')
     return encoder, decoder, auto
