@@ -28,7 +28,7 @@ def error_info(exc: BaseException, student_file: str) -> ErrorInfo:
         frame = mine[-1]
         where = {"line": frame.lineno, "code": (frame.line or "").strip(),
                  "function": frame.name}
-    text = ANSI.sub("", str(exc))
+    text = plain(str(exc))
     message = key_line(text)
     if isinstance(exc, SystemExit):
         message = f"sys.exit({exc.code!r}) was called"
@@ -37,7 +37,7 @@ def error_info(exc: BaseException, student_file: str) -> ErrorInfo:
     while inner is not None and id(inner) not in seen and len(chain) < 3:
         seen.add(id(inner))
         chain.append({"type": type(inner).__name__,
-                      "message": ANSI.sub("", str(inner))[:600]})
+                      "message": plain(str(inner))[:600]})
         inner = inner.__cause__ or inner.__context__
     raised_in = ("student" if frames and frames[-1].filename == student_file
                  else "call" if frames and is_guarded_call(frames[-1])
@@ -50,6 +50,14 @@ def error_info(exc: BaseException, student_file: str) -> ErrorInfo:
 KEY_WORDS = ("incompatible", "expected", "must", "shape", "not found",
              "missing", "unexpected", "invalid")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+# An object's memory address ("<Functional object at 0x7f3a...>"): it
+# differs from run to run, and the same file must get the same message.
+ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}\b")
+
+
+def plain(text: str) -> str:
+    """An exception's text without terminal colours or memory addresses."""
+    return ADDRESS.sub("0x…", ANSI.sub("", text))
 
 
 def key_line(message: str) -> str:
