@@ -6,6 +6,7 @@ see each module's docstring.
 - structure: layers, sizes, kernels, padding, activations, weight sharing
 - vae: task 3's outputs, sampling, decoder input and loss terms
 - sparse: task 1's L1 penalty on the encoded output
+- stacked: task 5's Glorot uniform kernels, L2 penalty and squared error
 - numeric: forward pass, optimizer, loss, one step, seeded training
 
 The engine runs a check after those it ``requires`` whatever the order
@@ -18,6 +19,7 @@ from grader.judge.checks import (  # noqa: F401  (define the checks)
     loading,
     numeric,
     sparse,
+    stacked,
     structure,
     vae,
 )
@@ -40,6 +42,8 @@ ORDER: tuple[str, ...] = (
     "kl-divergence", "vae-training-step",
     # sparse
     "sparsity-penalty",
+    # stacked
+    "initializer", "l2-penalty", "mse-loss",
     # numeric
     "forward-pass", "optimizer", "loss", "training-step", "seeded-training",
 )
