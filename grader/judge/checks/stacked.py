@@ -15,7 +15,7 @@ from grader.judge.checks.loading import error_feedback
 from grader.judge.checks.numeric import dense_loss_candidates
 from grader.judge.evidence import Evidence, Side
 from grader.judge.registry import check
-from grader.judge.tolerances import (FACTOR_RTOL, FACTOR_ZERO,
+from grader.judge.tolerances import (BCE_EPSILON, FACTOR_RTOL, FACTOR_ZERO,
                                      GLOROT_BOUND_RTOL,
                                      GLOROT_MEAN_SQUARE_REL_VAR,
                                      GLOROT_NORMAL, GLOROT_SE_BANDS,
@@ -174,6 +174,17 @@ def l2_penalty(ev: Evidence) -> Verdict:
     return Verdict.ok()
 
 
+def keras2_bce(x: np.ndarray, y: np.ndarray, penalty: float) -> float:
+    """Binary cross-entropy as Keras 2 computes it on outputs that are not
+    a sigmoid's: clipped to [eps, 1 - eps], then eps added inside each log
+    (a linear output is often clipped, so this differs from Keras 3's)."""
+    eps = BCE_EPSILON
+    y = np.clip(np.asarray(y, "float64"), eps, 1 - eps)
+    x = np.asarray(x, "float64")
+    bce = -(x * np.log(y + eps) + (1 - x) * np.log(1 - y + eps))
+    return float(bce.mean()) + penalty
+
+
 @check("mse-loss", "loss is mean squared error", 3, ("stacked",),
        requires=("forward-pass",))
 def mse_loss(ev: Evidence) -> Verdict:
@@ -194,8 +205,11 @@ def mse_loss(ev: Evidence) -> Verdict:
                 mine - s["penalty"], expected - r["penalty"],
                 rtol=LOSS_RTOL):
             continue
-        guesses = dense_loss_candidates(s["x"], s["auto_out"], s["penalty"])
-        named = [name for name, value in guesses.items()
+        guesses = list(dense_loss_candidates(
+            s["x"], s["auto_out"], s["penalty"]).items())
+        guesses.append(("binary cross-entropy", keras2_bce(
+            s["x"], s["auto_out"], s["penalty"])))
+        named = [name for name, value in guesses
                  if "sparsity" not in name and np.isclose(
                      mine, value, rtol=LOSS_NAMING_RTOL)]
         cause = f"; it equals the {named[0]}" if named else ""
