@@ -1,5 +1,5 @@
-"""Task 5, the stacked autoencoder ("Going further"): the reference and
-correct styles score full marks, each faulty folder fails the check of its
+"""Task 5, the stacked autoencoder ("Going further"): the correct styles
+and the reference score full marks, each faulty folder fails the check of its
 defect (one grading per folder, all in one module fixture), the judge's
 initializer statistics and penalty naming on hand-built numbers, and the
 main on a small CIFAR-shaped file.
@@ -21,7 +21,10 @@ import pytest
 
 from grader.judge.checks.stacked import (initializer_name, kernel_problem,
                                          penalty_candidates)
-from grader.judge.file_rules import RULES
+from grader.judge.checks import checks_for
+from grader.judge.engine import evaluate
+from grader.judge.evidence import Evidence
+from grader.judge.file_rules import RULES, check_file
 from grader.options import Limits, Options
 from grader.paths import REPO_ROOT
 from grader.pipeline import grade
@@ -35,10 +38,9 @@ CORRECT = sorted(p for p in (CORPUS / "correct").iterdir() if p.is_dir())
 
 @pytest.fixture(scope="module")
 def reports():
-    """The reference, every correct style and every faulty folder, each
-    graded once on task 5 (two at a time)."""
-    folders = [REPO_ROOT] + CORRECT + [CORPUS / "faulty" / name
-                                       for name in MANIFEST]
+    """Every correct style and every faulty folder, each graded once on
+    task 5 (two at a time)."""
+    folders = CORRECT + [CORPUS / "faulty" / name for name in MANIFEST]
     options = Options(tasks=(5,), keras_major=KERAS_MAJOR,
                       other_keras="off", limits=Limits(180, 8192),
                       cache_dir=CACHE)
@@ -53,11 +55,25 @@ def not_passed(report):
             if r.status != "passed"]
 
 
-def test_reference_and_correct_styles_score_full_marks(reports):
-    for folder in [REPO_ROOT] + CORRECT:
+def test_correct_styles_score_full_marks(reports):
+    for folder in CORRECT:
         report = reports[folder]
         assert {r.task for r in report.results} == {5}
         assert not_passed(report) == [], folder.name
+
+
+def test_reference_scores_full_marks_on_its_own_measurements(reports):
+    """The reference graded as a student: its measurements (made by the
+    same worker in the same sandbox for every grading above) against
+    themselves, every model check passing, with its file rules."""
+    _student, reference = reports[CORRECT[0]].measurements[5]
+    verdicts = evaluate(TASKS[5], Evidence(TASKS[5], reference, reference))
+    assert sorted(c.id for c, _ in verdicts) == sorted(
+        c.id for c in checks_for("stacked"))
+    assert [(c.id, v.message) for c, v in verdicts
+            if v.status != "passed"] == []
+    rules = check_file(REPO_ROOT / TASKS[5].filename)
+    assert all(v.status == "passed" for v in rules.values())
 
 
 @pytest.mark.parametrize("name", sorted(MANIFEST))
