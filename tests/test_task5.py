@@ -28,6 +28,11 @@ from grader.judge.file_rules import RULES, check_file
 from grader.options import Limits, Options
 from grader.paths import REPO_ROOT
 from grader.pipeline import grade
+from grader.report import classroom50, csv_table
+from grader.report import text as text_report
+from grader.report.figures import as_image
+from grader.report.junit import write_junit
+from grader.report.outputs import FORMATS, Extras
 from grader.tasks import TASKS
 from grading import CACHE, KERAS_MAJOR
 
@@ -199,3 +204,38 @@ def test_main_without_cifar10_says_so_in_one_sentence(tmp_path):
     assert "Traceback" not in done.stderr
     assert "CIFAR10_PATH=" in done.stderr
     assert "could not be read" in done.stderr
+
+
+# ---------------------------------------------------------------- outputs
+
+def test_every_output_format_renders_a_task5_report(reports, tmp_path):
+    """A failed task 5 in each format: its file, the failed check and its
+    feedback are there (the compare page's pictures are covered by
+    test_compare_page_pictures_take_1024_inputs)."""
+    report = reports[CORPUS / "faulty" / "sgd"]
+    files = {5: TASKS[5].filename}
+    for name, chosen in FORMATS.items():
+        extras = Extras(images=chosen.pictures(report) if chosen.pictures
+                        else [])
+        text = json.dumps(chosen.results(report, extras))
+        assert "compiled with SGD" in text, name
+    assert "compiled with SGD" in text_report.render(report, files)
+    assert "compiled with SGD" in classroom50.release_body(report, files)
+    write_junit(report, tmp_path / "junit.xml")
+    assert "5::optimizer" in (tmp_path / "junit.xml").read_text()
+    row = csv_table.row("s", report, [5], "s.txt")
+    assert row[1] == f"{report.task_scores()[5][0]:g}" and row[1] != "44"
+
+
+def test_compare_page_pictures_take_1024_inputs():
+    """Task 5's course arguments take 1,024 inputs: the pictures' digits
+    are padded to 32x32, and drawn as 32x32 images."""
+    from grader.measure.pictures import course_inputs  # imports TF
+
+    images = np.random.default_rng(0).random((12, 28, 28), "float32")
+    inputs = course_inputs(TASKS[5], images, 10, 2)
+    assert inputs.shape == (10, 1024)
+    square = inputs[0].reshape(32, 32)
+    assert np.all(square[:2] == 0) and np.all(square[:, -2:] == 0)
+    assert np.array_equal(square[2:30, 2:30], images[2])
+    assert as_image(inputs[0]).shape == (32, 32)
