@@ -109,9 +109,11 @@ NO_SPREAD = 1e-6
 # L / sqrt(3n). Both pass within GLOROT_SE_BANDS standard errors: a correct
 # kernel fails with probability ~2e-9, and the grader builds with a fixed
 # seed, so one file always gets the same verdict. The band follows the
-# number of weights: 2% for the tutorial's 1024x300 kernel, 45% for a 30x8
-# one; He's variance (2 / fan_in) differs by (fan_in + fan_out) / fan_in,
-# LeCun's by half that, and a normal draw crosses L (see GLOROT_NORMAL).
+# number of weights: 1% for the tutorial's 1024x300 kernel, 35% for a 30x8
+# one. He's variance (2 / fan_in) is (fan_in + fan_out) / fan_in times
+# Glorot's (1.3 for 1024x300), LeCun's half that; what the band cannot
+# tell in a small kernel the bound does: He's uniform limit and any
+# normal draw cross L (see GLOROT_NORMAL).
 GLOROT_BOUND_RTOL = 1e-6
 GLOROT_SE_BANDS = 6.0
 GLOROT_MEAN_SQUARE_REL_VAR = 0.8  # n * (relative variance of mean square)
