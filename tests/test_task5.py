@@ -25,6 +25,7 @@ from grader.judge.checks import checks_for
 from grader.judge.engine import evaluate
 from grader.judge.evidence import Evidence
 from grader.judge.file_rules import RULES, check_file
+from grader.measure.data import padded
 from grader.options import Limits, Options
 from grader.paths import REPO_ROOT
 from grader.pipeline import grade
@@ -231,12 +232,11 @@ def test_every_output_format_renders_a_task5_report(reports, tmp_path):
 def test_compare_page_pictures_take_1024_inputs():
     """Task 5's course arguments take 1,024 inputs: the pictures' digits
     are padded to 32x32, and drawn as 32x32 images."""
-    from grader.measure.pictures import course_inputs  # imports TF
-
-    images = np.random.default_rng(0).random((12, 28, 28), "float32")
-    inputs = course_inputs(TASKS[5], images, 10, 2)
+    images = np.random.default_rng(0).random((10, 28, 28), "float32")
+    inputs = padded(images, TASKS[5].course_args[0])
     assert inputs.shape == (10, 1024)
     square = inputs[0].reshape(32, 32)
     assert np.all(square[:2] == 0) and np.all(square[:, -2:] == 0)
-    assert np.array_equal(square[2:30, 2:30], images[2])
+    assert np.array_equal(square[2:30, 2:30], images[0])
+    assert padded(images, 784).shape == (10, 784)  # tasks 0, 1, 3
     assert as_image(inputs[0]).shape == (32, 32)
