@@ -118,6 +118,38 @@ class PlainMeasured(Measured, PlainStep):
     """A dense, sparse or convolutional argument set's measurements."""
 
 
+class KernelStats(TypedDict):
+    """One layer's kernel as the student's code initialised it (task 5):
+    see :func:`grader.measure.stacked.initial_kernels`."""
+
+    shape: list[int]
+    fan_in: int
+    fan_out: int
+    count: int
+    max_abs: float
+    mean: float
+    mean_square: float
+
+
+class WeightSums(TypedDict):
+    """One layer's canonical weights summed as penalties sum them (task 5):
+    squares and magnitudes of the kernel and of the biases."""
+
+    kernel_sq: float
+    kernel_abs: float
+    bias_sq: float
+    bias_abs: float
+
+
+class StackedMeasured(PlainMeasured):
+    """Task 5's argument set: the plain measurements, the initial kernels
+    and the canonical weights' sums (encoder's layers then decoder's; auto's
+    own when it does not share them)."""
+
+    initial: list[KernelStats]
+    weight_sums: list[WeightSums]
+
+
 class EncoderTrace(TypedDict):
     """What :func:`find_heads` reads of a traced encoder: each call's layer
     id, weight shapes and output digests, and the encoder's outputs."""
@@ -254,7 +286,8 @@ def missing_keys(result: dict[str, Any], task_kind: TaskKind,
     found = result.get("argsets") or []
     if argsets is not None and "argsets" in result:
         missing += [f"argsets[{i}]" for i in range(len(found), argsets)]
-    measured = VaeMeasured if task_kind == "vae" else PlainMeasured
+    measured = VaeMeasured if task_kind == "vae" else (
+        StackedMeasured if task_kind == "stacked" else PlainMeasured)
     for i, argset in enumerate(found):
         if not isinstance(argset, dict):
             missing.append(f"argsets[{i}]")

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 # The kinds of task: each check says which it applies to.
-TaskKind = Literal["dense", "sparse", "conv", "vae", "denoising"]
+TaskKind = Literal["dense", "sparse", "conv", "vae", "denoising",
+                   "stacked"]
 KINDS: tuple[TaskKind, ...] = get_args(TaskKind)
 # A kind whose models are another kind's: its tasks get that kind's model
 # checks and measurements, besides their own (task 4's autoencoder is task
@@ -55,6 +56,17 @@ class Task:
     def filename(self) -> str:
         """The task file's name, e.g. ``0-vanilla.py``."""
         return f"{self.stem}.py"
+
+    def latent_shape(self, args: tuple[Any, ...]) -> tuple[int, ...]:
+        """The shape of one latent code (without the batch): the
+        ``latent_dims`` argument, else (task 5) the last hidden layer."""
+        if "latent_dims" in self.params:
+            latent = args[self.params.index("latent_dims")]
+        else:
+            latent = args[self.params.index("hidden_layers")][-1]
+        if isinstance(latent, (list, tuple)):
+            return tuple(latent)
+        return (latent,)
 
     @property
     def model_kind(self) -> TaskKind:
@@ -108,6 +120,17 @@ TASKS: dict[int, Task] = {
             course_args=((28, 28, 1), [32, 32, 32], (4, 4, 32)),
             course=False,
             imports=(KERAS_IMPORT, "import numpy as np")),
+    # Going further: the tutorial's stacked autoencoder (CIFAR-10 horses
+    # in grayscale, 1,024 inputs); the codings are hidden_layers[-1].
+    5: Task(5, "5-stacked", "stacked",
+            ("input_dims", "hidden_layers", "l2_scale"),
+            (ArgSet((1024, [300, 150], 1e-4)),
+             ArgSet((100, [64, 32, 16], 1e-3)),
+             ArgSet((50, [20], 0.1)),
+             ArgSet((30, [8], 0.0))),  # no decoder hidden layer, no L2
+            train_args=(1024, [64, 32], 1e-3),
+            course_args=(1024, [300, 150], 1e-4),
+            course=False),
 }
 # The course page's four tasks: graded by default.
 COURSE_TASKS: tuple[int, ...] = tuple(n for n, t in TASKS.items()

@@ -8,7 +8,8 @@ This module gives them, in a few calls:
   (``--figures`` or ``AE_FIGURES_DIR``), and a fast mode for tests
   (``--epochs``, ``--samples``);
 - MNIST from ``MNIST_PATH`` (a local ``.npz``) or from Keras's download, with
-  one clear sentence and exit code 1 when neither works;
+  one clear sentence and exit code 1 when neither works; CIFAR-10 the same
+  way from ``CIFAR10_PATH``;
 - TensorFlow 2 seeding;
 - figures that are always saved as PNG and shown only where a display exists.
 """
@@ -23,7 +24,7 @@ FIGURES_DIR = os.path.join(REPO_ROOT, 'mains', 'figures')
 def parse_args(task_file, epochs):
     """Parses the main's options; ``epochs`` is the course page's count."""
     parser = argparse.ArgumentParser(
-        description='Runs the course main for {}.py on MNIST.'.format(
+        description='Runs the course main for {}.py.'.format(
             task_file))
     parser.add_argument(
         '--solution', metavar='DIR',
@@ -89,6 +90,43 @@ def load_mnist(args):
                        'to a local mnist.npz, e.g. MNIST_PATH=/path/to/'
                        'mnist.npz ./mains/0-main.py'.format(
                            type(error).__name__))
+        print('error: ' + message, file=sys.stderr)
+        sys.exit(1)
+    if args.samples is not None:
+        train = tuple(a[:args.samples] for a in train)
+        test = tuple(a[:args.samples] for a in test)
+    return train, test
+
+
+def load_cifar10(args):
+    """Returns CIFAR-10 as ``(x_train, y_train), (x_test, y_test)``.
+
+    Reads the ``.npz`` named by ``CIFAR10_PATH`` when that variable is set
+    (the keys of ``keras.datasets.cifar10.load_data()``: ``x_train``
+    (50000, 32, 32, 3), ``y_train``, ``x_test``, ``y_test``; never touching
+    the network), else asks Keras to download it.
+    """
+    import numpy as np
+
+    path = os.environ.get('CIFAR10_PATH')
+    try:
+        if path:
+            with np.load(path) as data:
+                train = data['x_train'], data['y_train']
+                test = data['x_test'], data['y_test']
+        else:
+            from tensorflow.keras.datasets import cifar10
+            train, test = cifar10.load_data()
+    except Exception as error:
+        if path:
+            message = ('CIFAR10_PATH={} could not be read as a CIFAR-10 '
+                       '.npz (keys x_train, y_train, x_test, y_test): '
+                       '{}'.format(path, error))
+        else:
+            message = ('CIFAR-10 could not be downloaded ({}); set '
+                       'CIFAR10_PATH to a local cifar10.npz, e.g. '
+                       'CIFAR10_PATH=/path/to/cifar10.npz '
+                       './mains/5-main.py'.format(type(error).__name__))
         print('error: ' + message, file=sys.stderr)
         sys.exit(1)
     if args.samples is not None:

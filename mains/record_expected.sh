@@ -2,6 +2,9 @@
 # Runs the course mains in full on the reference solutions and records their
 # output and figures in mains/expected/. Usage (from anywhere):
 #   MNIST_PATH=/path/to/mnist.npz mains/record_expected.sh [0 1 2 3 4]
+#   CIFAR10_PATH=/path/to/cifar10.npz mains/record_expected.sh 5
+# (task 5 is recorded only when asked for; without CIFAR10_PATH its main
+# tries Keras's download.) A main that fails leaves no log behind.
 # Each N-main.txt starts with the versions, the machine and ends with the
 # wall time; ANSI colour codes of Keras's progress bar are stripped.
 set -euo pipefail
@@ -28,7 +31,13 @@ print('# machine: {} {}, {} CPU cores, {}'.format(
     'GPU' if tf.config.list_physical_devices('GPU') else 'no GPU'))
 PY
         start=$(date +%s)
-        TF_CPP_MIN_LOG_LEVEL=3 "$python" "$here/$n-main.py" --figures "$out" 2>&1
+        TF_CPP_MIN_LOG_LEVEL=3 "$python" "$here/$n-main.py" --figures "$out" \
+            2>&1 || exit 1
         echo "# wall time: $(( $(date +%s) - start )) s"
-    } | sed -u 's/\x1b\[[0-9;]*m//g' > "$log"
+    } | sed -u 's/\x1b\[[0-9;]*m//g' > "$log" || {
+        echo "$n-main.py failed, nothing recorded:" >&2
+        tail -n 3 "$log" >&2
+        rm -f "$log"
+        exit 1
+    }
 done

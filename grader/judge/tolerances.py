@@ -100,6 +100,34 @@ SPREAD_CAUSE_ATOL = {0.25: 0.02, 1.0: 0.05}
 # A spread below this is no sampling at all (float32 rounding of mean).
 NO_SPREAD = 1e-6
 
+# Task 5's Glorot (Xavier) uniform kernels, judged from their statistics.
+# Values drawn from U(-L, L), L = sqrt(6 / (fan_in + fan_out)), never
+# exceed L; float32 rounds L and the values by ~6e-8 relative, so the
+# bound is checked with 1e-6. The mean square of n such values has mean
+# L^2 / 3 = 2 / (fan_in + fan_out) and a relative standard error of
+# sqrt(4/45 * 9 / n) = sqrt(0.8 / n); the mean has a standard error of
+# L / sqrt(3n). Both pass within GLOROT_SE_BANDS standard errors: a correct
+# kernel fails with probability ~2e-9, and the grader builds with a fixed
+# seed, so one file always gets the same verdict. The band follows the
+# number of weights: 1% for the tutorial's 1024x300 kernel, 35% for a 30x8
+# one. He's variance (2 / fan_in) is (fan_in + fan_out) / fan_in times
+# Glorot's (1.3 for 1024x300), LeCun's half that; what the band cannot
+# tell in a small kernel the bound does: He's uniform limit and any
+# normal draw cross L (see GLOROT_NORMAL).
+GLOROT_BOUND_RTOL = 1e-6
+GLOROT_SE_BANDS = 6.0
+GLOROT_MEAN_SQUARE_REL_VAR = 0.8  # n * (relative variance of mean square)
+# Naming a wrong initialiser (after the check failed): a uniform draw's
+# largest magnitude is at most sqrt(3) standard deviations, Keras's
+# truncated normals reach ~2.3; 10% above sqrt(3) tells them apart even for
+# the smallest kernels (the standard deviation is estimated within ~3%).
+GLOROT_NORMAL = 1.1
+# Task 5's L2 penalty against l2_scale * sum(kernel ** 2): Keras sums up to
+# 3e5 float32 squares (~1e-6 relative with its tree reduction), the grader
+# in float64. 1e-4 relative is far above that and far below the smallest
+# defect: penalized biases add >= 0.4% for every argument set of task 5.
+L2_PENALTY_RTOL = PENALTY_RTOL
+
 
 def close(a: Any, b: Any, rtol: float = FORWARD_RTOL,
           atol: float = FORWARD_ATOL) -> bool:

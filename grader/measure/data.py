@@ -67,6 +67,20 @@ def synthetic_digits(count: int, seed: int = 0, with_strokes: bool = False
     return (images, strokes) if with_strokes else images
 
 
+def padded(images: np.ndarray, size: int) -> np.ndarray:
+    """``images`` (n, h, w) flattened to ``size`` values each, zero-padded
+    around when ``size`` is a larger square (28x28 digits as task 5's
+    32x32 inputs); flattened as they are otherwise."""
+    side = int(round(np.sqrt(size)))
+    height, width = images.shape[1:3]
+    if side * side == size and side >= max(height, width) and \
+            size > height * width:
+        top, left = (side - height) // 2, (side - width) // 2
+        images = np.pad(images, ((0, 0), (top, side - height - top),
+                                 (left, side - width - left)))
+    return images.reshape(len(images), -1)
+
+
 def inputs_for(shape: tuple, count: int, seed: int,
                images: np.ndarray) -> np.ndarray:
     """``count`` inputs of ``shape`` (no batch axis) with values in [0, 1].

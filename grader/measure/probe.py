@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from grader.measure import data as grader_data
-from grader.measure import plain, vae
+from grader.measure import plain, stacked, vae
 from grader.measure.arrays import flat_arrays, to_numpy
 from grader.measure.compiled import compile_info
 from grader.measure.errors import StudentFault, grader_error
@@ -40,12 +40,9 @@ def input_shape(args: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(first) if isinstance(first, (list, tuple)) else (first,)
 
 
-def latent_shape(args: tuple[Any, ...]) -> tuple[int, ...]:
+def latent_shape(args: tuple[Any, ...], task: Task) -> tuple[int, ...]:
     """The shape of one latent code (without the batch)."""
-    latent = args[2]
-    if isinstance(latent, (list, tuple)):
-        return tuple(latent)
-    return (latent,)
+    return task.latent_shape(args)
 
 
 class Probe:
@@ -66,7 +63,7 @@ class Probe:
         other input is tried only where that fails.
         """
         x = np.zeros((2,) + input_shape(args), "float32")
-        z = np.zeros((2,) + latent_shape(args), "float32")
+        z = np.zeros((2,) + latent_shape(args, self.task), "float32")
         expected = ("input", "latent", "input")
         roles = []
         for model, first in zip(models, expected):
@@ -122,7 +119,7 @@ class Probe:
     def latents(self, seed: int, args: tuple) -> np.ndarray:
         """The decoder's inputs: normal codes (VAE) or relu-like ones."""
         rng = np.random.default_rng([seed, 99])
-        shape = (BATCH,) + latent_shape(args)
+        shape = (BATCH,) + latent_shape(args, self.task)
         if self.task.kind == "vae":
             return rng.standard_normal(shape).astype("float32")
         return rng.uniform(0, 2, shape).astype("float32")  # relu codes
@@ -158,8 +155,13 @@ class Probe:
                      "auto": trainable_ids(auto)}
         shared = shares_weights(variables)  # the parent checks this too
         auto_layers = weighted_layers(auto_calls)
+        if self.task.kind == "stacked":  # before the canonical weights
+            out["initial"] = stacked.initial_kernels(enc_layers + dec_layers)
         canonical = set_canonical(enc_layers, dec_layers, auto_layers,
                                   shared, seed)
+        if self.task.kind == "stacked":  # what auto's penalty adds up
+            out["weight_sums"] = stacked.weight_sums(
+                canonical if shared else auto_layers)
         out["weights"] = {
             "encoder": [[list(v.shape) for v in layer.trainable_weights]
                         for layer in enc_layers],

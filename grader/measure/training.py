@@ -38,7 +38,7 @@ def prepare_training(code: StudentCode, task: Task, models: list[Any],
     auto_calls, _ = code.run("call auto", trace, auto, sample)
     enc_calls, enc_out = code.run("call encoder", trace, encoder, sample)
     dec_calls, _ = code.run("call decoder", trace, decoder, np.zeros(
-        (2,) + latent_shape(args), "float32"))
+        (2,) + latent_shape(args, task), "float32"))
     enc_layers = weighted_layers(enc_calls)
     found: Training = {}
     if task.kind == "vae":

@@ -7,6 +7,7 @@ see each module's docstring.
 - vae: task 3's outputs, sampling, decoder input and loss terms
 - sparse: task 1's L1 penalty on the encoded output
 - denoising: task 4's add_noise (its autoencoder has task 2's checks)
+- stacked: task 5's Glorot uniform kernels, L2 penalty and squared error
 - numeric: forward pass, optimizer, loss, one step, seeded training
 
 The engine runs a check after those it ``requires`` whatever the order
@@ -20,6 +21,7 @@ from grader.judge.checks import (  # noqa: F401  (define the checks)
     loading,
     numeric,
     sparse,
+    stacked,
     structure,
     vae,
 )
@@ -45,6 +47,8 @@ ORDER: tuple[str, ...] = (
     # denoising
     "add-noise", "noise-input-kept", "noise-mean", "noise-scale",
     "noise-clipping", "noise-independence", "noise-seed",
+    # stacked
+    "initializer", "l2-penalty", "mse-loss",
     # numeric
     "forward-pass", "optimizer", "loss", "training-step", "seeded-training",
 )

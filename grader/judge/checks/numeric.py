@@ -128,8 +128,9 @@ def loss(ev: Evidence) -> Verdict:
 
 
 @check("training-step", "one training step matches the reference", 2,
-       ("dense", "sparse", "conv"),
-       requires=("loss", "optimizer", "sparsity-penalty"))
+       ("dense", "sparse", "conv", "stacked"),
+       requires=("loss", "optimizer", "sparsity-penalty", "mse-loss",
+                 "l2-penalty"))
 def training_step(ev: Evidence) -> Verdict:
     """One ``train_on_batch`` step changes the weights as the reference's does.
     """
@@ -138,7 +139,8 @@ def training_step(ev: Evidence) -> Verdict:
 
 @check("seeded-training", "short seeded training matches the reference", 3,
        KINDS, requires=("weight-sharing", "forward-pass", "optimizer",
-                        "loss", "sparsity-penalty", "sampling",
+                        "loss", "sparsity-penalty", "mse-loss",
+                        "l2-penalty", "sampling",
                         "decoder-input", "reconstruction-loss",
                         "kl-divergence", "add-noise", "noise-input-kept",
                         "noise-mean", "noise-scale", "noise-clipping"))
