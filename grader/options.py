@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
-from grader.tasks import TASKS, parse_tasks
+from grader.tasks import COURSE_TASKS, parse_tasks
 
 
 def default_cache_dir() -> Path:
@@ -46,7 +46,7 @@ class Options:
     CLI, the pytest plugin, a batch's jobs on this machine or on Dask, the
     platforms' entry points). Change one with ``dataclasses.replace``."""
 
-    tasks: tuple[int, ...] = tuple(sorted(TASKS))
+    tasks: tuple[int, ...] = COURSE_TASKS
     keras_major: int = 3
     # The other Keras version: "info" grades the tasks that Keras itself
     # failed under it too and says what they score there; "best" keeps the

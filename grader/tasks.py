@@ -8,8 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 # The kinds of task: each check says which it applies to.
-TaskKind = Literal["dense", "sparse", "conv", "vae"]
-KINDS: tuple[TaskKind, ...] = get_args(TaskKind)
+TaskKind = Literal["dense", "sparse", "conv", "vae", "lowlevel"]
+ALL_KINDS: tuple[TaskKind, ...] = get_args(TaskKind)
+# The kinds whose function returns Keras models (encoder, decoder, auto),
+# which the model checks apply to; task 6's tf.Module has checks of its own.
+KINDS: tuple[TaskKind, ...] = tuple(k for k in ALL_KINDS if k != "lowlevel")
+# What a task file may import (the course's rule; a task may allow more).
+KERAS_IMPORT = "import tensorflow.keras as keras"
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,8 @@ class Task:
     # One of the course page's four tasks (graded by default); False: a
     # "Going further" task, graded when asked for (--tasks) or present.
     course: bool = True
+    imports: tuple[str, ...] = (KERAS_IMPORT,)  # the file may import only
+    function: str = "autoencoder"  # what the file defines (6: a class)
 
     @property
     def filename(self) -> str:
@@ -47,7 +54,7 @@ class Task:
     @property
     def signature(self) -> str:
         """The task's function signature, in words."""
-        return f"autoencoder({', '.join(self.params)})"
+        return f"{self.function}({', '.join(self.params)})"
 
 
 TASKS: dict[int, Task] = {
@@ -82,13 +89,29 @@ TASKS: dict[int, Task] = {
              ArgSet((30, [], 4), edge=True)),
             train_args=(784, [128], 2),
             course_args=(784, [512], 2)),
+    # The tutorial's sizes, then smaller ones (no two weights of one
+    # shape: the grader matches variables by their shapes).
+    6: Task(6, "6-low-level", "lowlevel",
+            ("input_dims", "hidden_dims", "latent_dims", "seed",
+             "learning_rate"),
+            (ArgSet((784, 128, 64, 0, 0.01)),
+             ArgSet((100, 32, 8, 5, 0.001)),
+             ArgSet((50, 20, 6, 1, 0.05))),
+            train_args=(100, 32, 8, 3, 0.01),
+            course_args=(784, 128, 64, 0, 0.01),
+            course=False, function="Autoencoder",
+            imports=("import tensorflow as tf",)),
 }
+# The course page's four tasks: graded by default.
+COURSE_TASKS: tuple[int, ...] = tuple(n for n, t in TASKS.items()
+                                      if t.course)
 
 
 def parse_tasks(text: str | None) -> list[int]:
-    """``"0,3"`` -> ``[0, 3]``; ``None`` -> all tasks. Raises ValueError."""
+    """``"0,3"`` -> ``[0, 3]``; ``None`` or ``""`` -> the course's tasks
+    (:data:`COURSE_TASKS`). Raises ValueError."""
     if not text:
-        return sorted(TASKS)
+        return list(COURSE_TASKS)
     numbers = []
     for part in text.split(","):
         part = part.strip()

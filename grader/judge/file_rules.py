@@ -118,18 +118,21 @@ def final_newline(path: Path, source: str,
     return Verdict.fail("the file does not end with a newline")
 
 
-def imports(path: Path, source: str, tree: ast.Module | None) -> Verdict:
-    """The only import is ``import tensorflow.keras as keras``."""
+def imports(path: Path, source: str, tree: ast.Module | None,
+            allowed: tuple[str, ...] = (ALLOWED_IMPORT,)) -> Verdict:
+    """The only imports are ``allowed`` (the task's; by default
+    ``import tensorflow.keras as keras``)."""
     if tree is None:
         return Verdict.fail("the file does not parse")
     other = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             text = ast.get_source_segment(source, node) or ast.unparse(node)
-            if " ".join(text.split()) != ALLOWED_IMPORT:
+            if " ".join(text.split()) not in allowed:
                 other.append(f"line {node.lineno}: {text.strip()}")
     if other:
-        return Verdict.fail(f"only {ALLOWED_IMPORT!r} is allowed; found "
+        return Verdict.fail(f"only {' and '.join(map(repr, allowed))} "
+                            "is allowed; found "
                             + "; ".join(other[:3]))
     return Verdict.ok()
 
@@ -147,12 +150,24 @@ RULES: list[tuple[str, str, RuleFn]] = [
 ]
 
 
-def check_file(path: Path) -> dict[str, Verdict]:
-    """Every file rule's verdict for ``path`` (a missing file fails all)."""
+def rule_title(rule_id: str, title: str, allowed: tuple[str, ...]) -> str:
+    """A rule's title for a task whose import lines are ``allowed``."""
+    if rule_id == "imports" and allowed != (ALLOWED_IMPORT,):
+        return "imports only " + " and ".join(
+            a.removeprefix("import ") for a in allowed)
+    return title
+
+
+def check_file(path: Path, allowed: tuple[str, ...] = (ALLOWED_IMPORT,)
+               ) -> dict[str, Verdict]:
+    """Every file rule's verdict for ``path`` (a missing file fails all);
+    ``allowed`` are the task's import lines."""
     if not path.is_file():
         return {rule_id: Verdict.fail(f"{path.name} not found")
                 for rule_id, _, _ in RULES}
     raw = path.read_bytes()
     source = raw.decode("utf-8", "replace")
     tree = _parse(source)
-    return {rule_id: fn(path, source, tree) for rule_id, _, fn in RULES}
+    return {rule_id: imports(path, source, tree, allowed)
+            if fn is imports else fn(path, source, tree)
+            for rule_id, _, fn in RULES}

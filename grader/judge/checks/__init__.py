@@ -7,6 +7,8 @@ see each module's docstring.
 - vae: task 3's outputs, sampling, decoder input and loss terms
 - sparse: task 1's L1 penalty on the encoded output
 - numeric: forward pass, optimizer, loss, one step, seeded training
+- lowlevel: task 6's tf.Module: variables, initial values, seed, forward
+  pass, training step
 
 The engine runs a check after those it ``requires`` whatever the order
 here. The tolerances they compare with (each explained) are in
@@ -16,6 +18,7 @@ here. The tolerances they compare with (each explained) are in
 from grader.judge.checks import (  # noqa: F401  (define the checks)
     integrity,
     loading,
+    lowlevel,
     numeric,
     sparse,
     structure,
@@ -42,6 +45,10 @@ ORDER: tuple[str, ...] = (
     "sparsity-penalty",
     # numeric
     "forward-pass", "optimizer", "loss", "training-step", "seeded-training",
+    # lowlevel
+    "lowlevel-loads", "lowlevel-module", "lowlevel-variables",
+    "no-keras-layers", "lowlevel-init", "lowlevel-seed", "lowlevel-forward",
+    "lowlevel-train-step", "lowlevel-training",
 )
 
 REGISTRY: list[Check] = ordered(ORDER)
