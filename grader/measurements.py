@@ -167,8 +167,10 @@ class LowLevelMeasured(TypedDict):
     keras_parts: list[str]           # attributes holding Keras layers
     variables: list[dict]            # shape, dtype, class, is_variable
     stats: list[dict]                # initial mean, std, size
-    same_seed: float | None          # largest change, same seed argument
-    other_seed: float | None         # ... another seed argument
+    # The largest change of the initial values with the same seed argument
+    # and with another (None: that build failed); not for argument set 0.
+    same_seed: NotRequired[float | None]
+    other_seed: NotRequired[float | None]
     roles: list[int] | None
     x: NotRequired[Any]
     auto_out: NotRequired[Any]

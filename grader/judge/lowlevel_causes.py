@@ -3,6 +3,7 @@ failed check of :mod:`grader.judge.checks.lowlevel`, with their fixes (as
 'cause: ...' / 'fix: ...' lines)."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -66,10 +67,11 @@ def variables_cause(found: list[tuple[int, ...]],
                 "dicts of them), and a Keras 3 layer's weights are not "
                 "tf.Variables\nfix: keep the tf.Variables in attributes of "
                 "the module")
-    transposed = [s for s in found if s not in wanted
-                  and tuple(reversed(s)) in wanted]
+    extra = Counter(found) - Counter(wanted)
+    missing = Counter(wanted) - Counter(found)
+    transposed = [s for s in extra if tuple(reversed(s)) in missing]
     if transposed:
-        return (f"\ncause: {shapes(transposed)} are transposed: "
+        return (f"\ncause: the weight {shapes(transposed)} is transposed: "
                 "tf.matmul(x, W) with x of shape (batch, inputs) needs W of "
                 "shape (inputs, outputs)\nfix: create each weight as "
                 "[inputs, outputs], as the tutorial does")
@@ -141,6 +143,12 @@ def step_cause(mine: list[np.ndarray], ref: list[np.ndarray], rate: float,
                 "gradients are not applied\nfix: after tape.gradient, call "
                 "optimizer.apply_gradients(zip(gradients, variables)) or "
                 "update each variable with assign_sub")
+    if number == 1:  # the first step matched
+        return ("\ncause: the first step matched and the second did not: "
+                "Adam's state (its moments, its step count) does not carry "
+                "over from step to step (the optimizer created in "
+                "train_step?)\nfix: create the optimizer, or Adam's "
+                "moments and step count, once, in __init__")
     k = float(flat_m @ flat_r / (flat_r @ flat_r)) if flat_r.any() else 0.0
     residual = np.linalg.norm(flat_m - k * flat_r) / np.linalg.norm(flat_r)
     if residual < tol.STEP_RATIO_RESIDUAL and k > 0:
@@ -148,11 +156,6 @@ def step_cause(mine: list[np.ndarray], ref: list[np.ndarray], rate: float,
                 f"rate used is about {rate * k:.3g}, not learning_rate "
                 f"({rate:g})\nfix: give the optimizer "
                 "learning_rate=learning_rate")
-    if number == 1:
-        return ("\ncause: the first step matched and the second did not: "
-                "Adam's state does not carry over (the optimizer created "
-                "in train_step?)\nfix: create the optimizer once, in "
-                "__init__")
     return ("\ncause: the update is not Adam's as tf.keras.optimizers.Adam "
             "makes it (beta_1 0.9, beta_2 0.999, epsilon 1e-7 added to "
             "the root of the raw second moment), or the gradients are not "
