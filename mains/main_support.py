@@ -8,7 +8,8 @@ This module gives them, in a few calls:
   (``--figures`` or ``AE_FIGURES_DIR``), and a fast mode for tests
   (``--epochs``, ``--samples``);
 - MNIST from ``MNIST_PATH`` (a local ``.npz``) or from Keras's download, with
-  one clear sentence and exit code 1 when neither works;
+  one clear sentence and exit code 1 when neither works (Fashion-MNIST, for
+  task 6, likewise from ``FASHION_MNIST_PATH``);
 - TensorFlow 2 seeding;
 - figures that are always saved as PNG and shown only where a display exists.
 """
@@ -20,11 +21,11 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIGURES_DIR = os.path.join(REPO_ROOT, 'mains', 'figures')
 
 
-def parse_args(task_file, epochs):
+def parse_args(task_file, epochs, dataset='MNIST'):
     """Parses the main's options; ``epochs`` is the course page's count."""
     parser = argparse.ArgumentParser(
-        description='Runs the course main for {}.py on MNIST.'.format(
-            task_file))
+        description='Runs the course main for {}.py on {}.'.format(
+            task_file, dataset))
     parser.add_argument(
         '--solution', metavar='DIR',
         default=os.environ.get('AE_SOLUTION_DIR', REPO_ROOT),
@@ -89,6 +90,42 @@ def load_mnist(args):
                        'to a local mnist.npz, e.g. MNIST_PATH=/path/to/'
                        'mnist.npz ./mains/0-main.py'.format(
                            type(error).__name__))
+        print('error: ' + message, file=sys.stderr)
+        sys.exit(1)
+    if args.samples is not None:
+        train = tuple(a[:args.samples] for a in train)
+        test = tuple(a[:args.samples] for a in test)
+    return train, test
+
+
+def load_fashion_mnist(args):
+    """Returns Fashion-MNIST as ``(x_train, y_train), (x_test, y_test)``.
+
+    Reads the ``.npz`` named by ``FASHION_MNIST_PATH`` when that variable
+    is set (keys as MNIST's; never touching the network), else asks Keras
+    to download it; one sentence and exit code 1 when neither works.
+    """
+    import numpy as np
+
+    path = os.environ.get('FASHION_MNIST_PATH')
+    try:
+        if path:
+            with np.load(path) as data:
+                train = data['x_train'], data['y_train']
+                test = data['x_test'], data['y_test']
+        else:
+            from tensorflow.keras.datasets import fashion_mnist
+            train, test = fashion_mnist.load_data()
+    except Exception as error:
+        if path:
+            message = ('FASHION_MNIST_PATH={} could not be read as a '
+                       'Fashion-MNIST .npz (keys x_train, y_train, x_test, '
+                       'y_test): {}'.format(path, error))
+        else:
+            message = ('Fashion-MNIST could not be downloaded ({}); set '
+                       'FASHION_MNIST_PATH to a local .npz, e.g. '
+                       'FASHION_MNIST_PATH=/path/to/fashion_mnist.npz '
+                       './mains/6-main.py'.format(type(error).__name__))
         print('error: ' + message, file=sys.stderr)
         sys.exit(1)
     if args.samples is not None:

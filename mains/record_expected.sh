@@ -2,6 +2,8 @@
 # Runs the course mains in full on the reference solutions and records their
 # output and figures in mains/expected/. Usage (from anywhere):
 #   MNIST_PATH=/path/to/mnist.npz mains/record_expected.sh [0 1 2 3]
+#   FASHION_MNIST_PATH=/path/to/fashion_mnist.npz mains/record_expected.sh 6
+# (task 6 trains on Fashion-MNIST: its .npz, or Keras's download).
 # Each N-main.txt starts with the versions, the machine and ends with the
 # wall time; ANSI colour codes of Keras's progress bar are stripped.
 set -euo pipefail
