@@ -50,7 +50,8 @@ def variables_part(task: Task, report: Report, student: dict | None,
     if first.get("error"):
         parts.append("<p class='error'>not measured: "
                      f"{html.escape(str(first['error'].get('message')))}</p>")
-    names = list(ref) + [name for name in mine if name not in ref]
+    names = [n for n in LOWLEVEL_ROLES if n in ref or n in mine] + [
+        n for n in list(ref) + list(mine) if n not in LOWLEVEL_ROLES]
     parts.append("<table><tr><th>variable</th><th>student's (initial)</th>"
                  "<th>reference's (initial)</th></tr>"
                  + "".join(f"<tr><td>{html.escape(name)}</td>"
