@@ -87,7 +87,8 @@ class Options:
 # plugin names --timeout --grader-timeout (pytest-timeout owns --timeout).
 GRADING_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     (("--tasks",), dict(metavar="0,3",
-                        help="grade only these tasks (default: the course's 0-3)")),
+                        help="grade only these tasks (default: the "
+                             "course's 0-3)")),
     (("--keras",), dict(choices=("2", "3", "best"), default="3",
                         help="run submissions under Keras 2 (tf-keras) or "
                              "Keras 3 (default); best: under both, keeping "
