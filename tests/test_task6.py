@@ -132,3 +132,33 @@ def test_loss_and_shape_causes():
         [{"is_variable": True}, {"is_variable": True}])
     assert "trainable=False" in lowlevel_causes.variables_cause(
         wanted * 2, wanted, [{"is_variable": True}] * 4)
+
+
+def test_compare_page_shows_the_variables_of_a_module(tmp_path):
+    """Task 6 has no Keras layers: the page shows each variable's shape
+    and initial statistics under the grading's verdicts (hand-built)."""
+    from grader.report.compare_page import write_report
+    from grader.results import CheckResult
+
+    def argset(std: float) -> dict:
+        shapes = [(784, 128), (128, 64), (64, 128), (128, 784), (128,),
+                  (64,), (128,), (784,)]
+        return {"variables": [{"shape": list(s)} for s in shapes],
+                "stats": [{"mean": 0.0, "std": std, "size": 1}] * 8,
+                "roles": list(range(8))}
+
+    report = Report("/tmp/student")
+    report.results = [
+        CheckResult(6, "lowlevel-variables", "its trainable variables have "
+                    "the task's shapes", 2, "passed", ""),
+        CheckResult(6, "lowlevel-init", "initial values drawn from "
+                    "N(0, 0.05²)", 2, "failed", "standard deviation 1")]
+    report.measurements[6] = ({"argsets": [argset(1.0)]},
+                              {"argsets": [argset(0.05)]})
+    path, summary = write_report(report, tmp_path)
+    page = path.read_text()
+    assert "<td>encoder_h1</td><td>(784, 128), mean 0, std 1</td>" \
+        "<td>(784, 128), mean 0, std 0.05</td>" in page
+    assert "Variables of Autoencoder(784, 128, 64, 0, 0.01)" in page
+    assert summary[0].splitlines()[-1] == \
+        "  variables: passed; init: failed; seed: no check"
