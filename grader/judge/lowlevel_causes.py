@@ -41,6 +41,8 @@ def doing(stage: str | None, call: str) -> str:
     """What the grader was doing at ``stage`` with ``call``."""
     if stage == "build":
         return f"creating {call}"
+    if stage == "variables":
+        return f"reading the trainable variables of {call}"
     if stage == "train_step":
         return (f"calling train_step of {call} on a batch of 32 inputs, "
                 "from the grader's values")
@@ -61,6 +63,11 @@ def variables_cause(found: list[tuple[int, ...]],
     if rows and not all(r["is_variable"] for r in rows):
         return ("\ncause: some trainable values are not tf.Variables\nfix: "
                 "create every weight and bias with tf.Variable")
+    if rows and not all(r.get("dtype") == "float32" for r in rows):
+        kinds = sorted({r.get("dtype", "?") for r in rows})
+        return (f"\ncause: variables of dtype {', '.join(kinds)}: the "
+                "inputs and the tutorial's variables are float32\nfix: "
+                "create them from float32 values (tf.random's default)")
     if not found:
         return ("\ncause: the module sees no tf.Variable: it finds them in "
                 "its attributes (self.name = tf.Variable(...), or lists and "

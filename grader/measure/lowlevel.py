@@ -72,7 +72,7 @@ def keras_parts(module: Any) -> list[str]:
         if id(value) in seen or depth > 8:
             return
         seen.add(id(value))
-        name = type(value).__module__.split(".")[0]
+        name = str(getattr(type(value), "__module__", "")).split(".")[0]
         if isinstance(value, bases) or (
                 name in ("keras", "tf_keras")
                 and "Variable" in type(value).__name__):
@@ -102,7 +102,9 @@ def match_roles(code: StudentCode, module: Any, args: tuple[Any, ...],
     variables = list(module.trainable_variables)
     shapes = [tuple(v.shape) for v in variables]
     wanted = expected_shapes(args)
-    if sorted(shapes) != sorted(wanted):
+    if sorted(shapes) != sorted(wanted) or not all(
+            isinstance(v, tf.Variable) and v.dtype == tf.float32
+            for v in variables):
         return None
     roles: list[int] = []
     for shape in wanted:
@@ -161,20 +163,44 @@ def seed_measures(code: StudentCode, task: Task, args: tuple[Any, ...],
     """How much the initial values change with the global seed alone, and
     with the task's seed argument (None where a build failed or its shapes
     differ)."""
-    values = np.concatenate([np.ravel(v.numpy())
-                             for v in first.trainable_variables])
+    values = np.concatenate([np.ravel(np.asarray(v, "float64"))
+                             for v in first.trainable_variables] or
+                            [np.zeros(0)])
     out: dict[str, Any] = {}
     other_args = (args[:3] + (args[3] + 1,) + args[4:])
     for key, call_args, global_seed in (("same_seed", args, SEEDS[1]),
                                         ("other_seed", other_args, SEEDS[2])):
         module, _ = build(code, task, call_args, global_seed)
         out[key] = None
-        if module is not None:
-            again = [np.ravel(v.numpy()) for v in module.trainable_variables]
-            if sum(a.size for a in again) == values.size:
-                out[key] = float(np.max(np.abs(
-                    np.concatenate(again) - values), initial=0.0))
+        if module is None:
+            continue
+        again, error = code.attempt(lambda m=module: [
+            np.ravel(np.asarray(v, "float64"))
+            for v in m.trainable_variables])
+        if error is None and sum(a.size for a in again) == values.size:
+            out[key] = float(np.max(np.abs(
+                np.concatenate(again) - values), initial=0.0))
     return out
+
+
+def describe(module: Any) -> dict[str, Any]:
+    """The module's class, its Keras parts, and each trainable variable's
+    shape, dtype, class and initial statistics (student code may run:
+    a property, a strange variable; see :meth:`StudentCode.run`)."""
+    variables = list(module.trainable_variables)
+    values = [np.asarray(v, "float64") for v in variables]
+    return {
+        "module": type(module).__name__,
+        "keras_parts": keras_parts(module),
+        "variables": [{"shape": list(np.shape(a)),
+                       "dtype": str(getattr(getattr(v, "dtype", None),
+                                            "name", type(v).__name__)),
+                       "class": type(v).__name__,
+                       "is_variable": isinstance(v, tf.Variable)}
+                      for v, a in zip(variables, values)],
+        "stats": [{"mean": float(np.mean(a)) if a.size else 0.0,
+                   "std": float(np.std(a)) if a.size else 0.0,
+                   "size": int(a.size)} for a in values]}
 
 
 def measure_argset(code: StudentCode, task: Task, index: int,
@@ -185,17 +211,10 @@ def measure_argset(code: StudentCode, task: Task, index: int,
     module, error = build(code, task, args, SEEDS[0])
     if module is None:
         return {"error": error}
-    variables = list(module.trainable_variables)
-    out: dict[str, Any] = {
-        "module": type(module).__name__,
-        "keras_parts": keras_parts(module),
-        "variables": [{"shape": list(v.shape), "dtype": v.dtype.name,
-                       "class": type(v).__name__,
-                       "is_variable": isinstance(v, tf.Variable)}
-                      for v in variables],
-        "stats": [{"mean": float(np.mean(v.numpy())),
-                   "std": float(np.std(v.numpy())),
-                   "size": int(np.size(v.numpy()))} for v in variables]}
+    try:
+        out: dict[str, Any] = code.run("variables", describe, module)
+    except StudentFault as fault:
+        return {"error": fault.info}
     if index:  # the tutorial's sizes (argument set 0) are the costliest
         out.update(seed_measures(code, task, args, module))
     x = grader_data.inputs_for((args[0],), BATCH, index, images)
