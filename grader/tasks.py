@@ -1,4 +1,4 @@
-"""The four tasks: files, signatures and the argument sets the grader uses.
+"""The tasks: files, signatures and the argument sets the grader uses.
 
 Nothing here imports TensorFlow, so the parent process can read it cheaply.
 """
