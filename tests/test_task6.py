@@ -127,11 +127,13 @@ def test_step_causes_name_the_defect_from_the_update():
 def test_loss_and_shape_causes():
     assert "64 times the mean" in lowlevel_causes.loss_cause(6.4, 0.1)
     wanted = [(784, 128), (128,)]
+    row = {"is_variable": True, "dtype": "float32"}
     assert "transposed" in lowlevel_causes.variables_cause(
-        [(128, 784), (128,)], wanted,
-        [{"is_variable": True}, {"is_variable": True}])
+        [(128, 784), (128,)], wanted, [row, row])
     assert "trainable=False" in lowlevel_causes.variables_cause(
-        wanted * 2, wanted, [{"is_variable": True}] * 4)
+        wanted * 2, wanted, [row] * 4)
+    assert "dtype float64" in lowlevel_causes.variables_cause(
+        wanted, wanted, [row, dict(row, dtype="float64")])
 
 
 def test_compare_page_shows_the_variables_of_a_module(tmp_path):
