@@ -64,7 +64,7 @@ def variables_cause(found: list[tuple[int, ...]],
         return ("\ncause: some trainable values are not tf.Variables\nfix: "
                 "create every weight and bias with tf.Variable")
     if rows and not all(r.get("dtype") == "float32" for r in rows):
-        kinds = sorted({r.get("dtype", "?") for r in rows})
+        kinds = sorted({r.get("dtype", "?") for r in rows} - {"float32"})
         return (f"\ncause: variables of dtype {', '.join(kinds)}: the "
                 "inputs and the tutorial's variables are float32\nfix: "
                 "create them from float32 values (tf.random's default)")
