@@ -18,6 +18,10 @@ from grader.tasks import TaskKind
 # float64).
 ACTIVATION_PROBE = (-3.0, -1.0, -0.5, -0.1, 0.0, 0.1, 0.5, 1.0, 3.0)
 
+# Task 6's eight variables, in the order its measurements list them.
+LOWLEVEL_ROLES = ("encoder_h1", "encoder_h2", "decoder_h1", "decoder_h2",
+                  "encoder_b1", "encoder_b2", "decoder_b1", "decoder_b2")
+
 
 class ErrorInfo(TypedDict, total=False):
     """A failure of the student's code (see
@@ -185,6 +189,29 @@ class VaeExperiments(TypedDict):
     step_delta: NotRequired[list]
 
 
+class LowLevelMeasured(TypedDict):
+    """One argument set of task 6 (:mod:`grader.measure.lowlevel`): the
+    module built; the rest once its variables were matched to the roles
+    of :data:`LOWLEVEL_ROLES` (``roles``: their positions, None when the
+    shapes do not fit)."""
+
+    module: str                      # the class's name
+    keras_parts: list[str]           # attributes holding Keras layers
+    variables: list[dict]            # shape, dtype, class, is_variable
+    stats: list[dict]                # initial mean, std, size
+    # The largest change of the initial values with the same seed argument
+    # and with another (None: that build failed); not for argument set 0.
+    same_seed: NotRequired[float | None]
+    other_seed: NotRequired[float | None]
+    roles: list[int] | None
+    x: NotRequired[Any]
+    auto_out: NotRequired[Any]
+    encode_out: NotRequired[Any]
+    losses: NotRequired[list]        # each train_step's returned loss
+    deltas: NotRequired[list]        # per step, per role: the change
+    train_error: NotRequired[ErrorInfo]
+
+
 class ArgsetFailure(TypedDict, total=False):
     """An argument set whose measurement stopped: the student's ``error``
     (with ``roles`` if the models were built) or the grader's."""
@@ -286,8 +313,8 @@ def missing_keys(result: dict[str, Any], task_kind: TaskKind,
     found = result.get("argsets") or []
     if argsets is not None and "argsets" in result:
         missing += [f"argsets[{i}]" for i in range(len(found), argsets)]
-    measured = VaeMeasured if task_kind == "vae" else (
-        StackedMeasured if task_kind == "stacked" else PlainMeasured)
+    measured = {"vae": VaeMeasured, "stacked": StackedMeasured,
+                "lowlevel": LowLevelMeasured}.get(task_kind, PlainMeasured)
     for i, argset in enumerate(found):
         if not isinstance(argset, dict):
             missing.append(f"argsets[{i}]")

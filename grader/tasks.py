@@ -9,8 +9,11 @@ from typing import Any, Literal, get_args
 
 # The kinds of task: each check says which it applies to.
 TaskKind = Literal["dense", "sparse", "conv", "vae", "denoising",
-                   "stacked"]
-KINDS: tuple[TaskKind, ...] = get_args(TaskKind)
+                   "stacked", "lowlevel"]
+ALL_KINDS: tuple[TaskKind, ...] = get_args(TaskKind)
+# The kinds whose function returns Keras models (encoder, decoder, auto),
+# which the model checks apply to; task 6's tf.Module has checks of its own.
+KINDS: tuple[TaskKind, ...] = tuple(k for k in ALL_KINDS if k != "lowlevel")
 # A kind whose models are another kind's: its tasks get that kind's model
 # checks and measurements, besides their own (task 4's autoencoder is task
 # 2's; its add_noise has checks of its own).
@@ -51,6 +54,7 @@ class Task:
     # "Going further" task, graded when asked for (--tasks) or present.
     course: bool = True
     imports: tuple[str, ...] = (KERAS_IMPORT,)  # the file may import only
+    function: str = "autoencoder"  # what the file defines (6: a class)
 
     @property
     def filename(self) -> str:
@@ -76,7 +80,7 @@ class Task:
     @property
     def signature(self) -> str:
         """The task's function signature, in words."""
-        return f"autoencoder({', '.join(self.params)})"
+        return f"{self.function}({', '.join(self.params)})"
 
 
 TASKS: dict[int, Task] = {
@@ -131,6 +135,18 @@ TASKS: dict[int, Task] = {
             train_args=(1024, [64, 32], 1e-3),
             course_args=(1024, [300, 150], 1e-4),
             course=False),
+    # The tutorial's sizes, then smaller ones (no two weights of one
+    # shape: the grader matches variables by their shapes).
+    6: Task(6, "6-low-level", "lowlevel",
+            ("input_dims", "hidden_dims", "latent_dims", "seed",
+             "learning_rate"),
+            (ArgSet((784, 128, 64, 0, 0.01)),
+             ArgSet((100, 32, 8, 5, 0.001)),
+             ArgSet((50, 20, 6, 1, 0.05))),
+            train_args=(100, 32, 8, 3, 0.01),
+            course_args=(784, 128, 64, 0, 0.01),
+            course=False, function="Autoencoder",
+            imports=("import tensorflow as tf",)),
 }
 # The course page's four tasks: graded by default.
 COURSE_TASKS: tuple[int, ...] = tuple(n for n, t in TASKS.items()

@@ -14,7 +14,7 @@ def grayscale(images):
     return gray.reshape((len(images), -1))
 
 
-args = parse_args('5-stacked', epochs=100)
+args = parse_args('5-stacked', epochs=100, dataset='CIFAR-10')
 (x_train, y_train), (x_test, y_test) = load_cifar10(args)
 plt = pyplot()
 autoencoder = import_task('5-stacked', args).autoencoder

@@ -8,8 +8,9 @@ This module gives them, in a few calls:
   (``--figures`` or ``AE_FIGURES_DIR``), and a fast mode for tests
   (``--epochs``, ``--samples``);
 - MNIST from ``MNIST_PATH`` (a local ``.npz``) or from Keras's download, with
-  one clear sentence and exit code 1 when neither works; CIFAR-10 the same
-  way from ``CIFAR10_PATH``;
+  one clear sentence and exit code 1 when neither works; CIFAR-10 (task 5)
+  and Fashion-MNIST (task 6) the same way from ``CIFAR10_PATH`` and
+  ``FASHION_MNIST_PATH``;
 - TensorFlow 2 seeding;
 - figures that are always saved as PNG and shown only where a display exists.
 """
@@ -21,11 +22,11 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIGURES_DIR = os.path.join(REPO_ROOT, 'mains', 'figures')
 
 
-def parse_args(task_file, epochs):
+def parse_args(task_file, epochs, dataset='MNIST'):
     """Parses the main's options; ``epochs`` is the course page's count."""
     parser = argparse.ArgumentParser(
-        description='Runs the course main for {}.py.'.format(
-            task_file))
+        description='Runs the course main for {}.py on {}.'.format(
+            task_file, dataset))
     parser.add_argument(
         '--solution', metavar='DIR',
         default=os.environ.get('AE_SOLUTION_DIR', REPO_ROOT),
@@ -63,76 +64,63 @@ def import_task(task_file, args):
     return __import__(task_file)
 
 
-def load_mnist(args):
-    """Returns MNIST as ``(x_train, y_train), (x_test, y_test)``.
+def load_dataset(args, variable, name, keras_name, main):
+    """Returns a Keras dataset as ``(x_train, y_train), (x_test, y_test)``.
 
-    Reads the ``.npz`` named by ``MNIST_PATH`` when that variable is set
-    (never touching the network), else asks Keras to download it.
+    Reads the ``.npz`` named by the environment ``variable`` when it is set
+    (the keys of Keras's ``load_data()``: ``x_train``, ``y_train``,
+    ``x_test``, ``y_test``; never touching the network), else asks Keras to
+    download ``keras_name``; one sentence and exit code 1 when neither
+    works (``main`` is the main that says how to set the variable).
     """
     import numpy as np
 
-    path = os.environ.get('MNIST_PATH')
+    path = os.environ.get(variable)
     try:
         if path:
             with np.load(path) as data:
                 train = data['x_train'], data['y_train']
                 test = data['x_test'], data['y_test']
         else:
-            from tensorflow.keras.datasets import mnist
-            train, test = mnist.load_data()
+            import tensorflow as tf
+            loader = getattr(tf.keras.datasets, keras_name)
+            train, test = loader.load_data()
     except Exception as error:
+        article = 'an' if name[0] in 'AEIMO' else 'a'
         if path:
-            message = ('MNIST_PATH={} could not be read as an MNIST .npz '
-                       '(keys x_train, y_train, x_test, y_test): {}'.format(
-                           path, error))
+            message = ('{}={} could not be read as {} {} .npz (keys '
+                       'x_train, y_train, x_test, y_test): {}'.format(
+                           variable, path, article, name, error))
         else:
-            message = ('MNIST could not be downloaded ({}); set MNIST_PATH '
-                       'to a local mnist.npz, e.g. MNIST_PATH=/path/to/'
-                       'mnist.npz ./mains/0-main.py'.format(
-                           type(error).__name__))
+            message = ('{} could not be downloaded ({}); set {} to a local '
+                       '{}.npz, e.g. {}=/path/to/{}.npz ./mains/{}'.format(
+                           name, type(error).__name__, variable, keras_name,
+                           variable, keras_name, main))
         print('error: ' + message, file=sys.stderr)
         sys.exit(1)
     if args.samples is not None:
         train = tuple(a[:args.samples] for a in train)
         test = tuple(a[:args.samples] for a in test)
     return train, test
+
+
+def load_mnist(args):
+    """MNIST from ``MNIST_PATH``, else Keras's download."""
+    return load_dataset(args, 'MNIST_PATH', 'MNIST', 'mnist', '0-main.py')
 
 
 def load_cifar10(args):
-    """Returns CIFAR-10 as ``(x_train, y_train), (x_test, y_test)``.
+    """CIFAR-10 (task 5) from ``CIFAR10_PATH`` (``x_train`` of shape
+    (50000, 32, 32, 3)), else Keras's download."""
+    return load_dataset(args, 'CIFAR10_PATH', 'CIFAR-10', 'cifar10',
+                        '5-main.py')
 
-    Reads the ``.npz`` named by ``CIFAR10_PATH`` when that variable is set
-    (the keys of ``keras.datasets.cifar10.load_data()``: ``x_train``
-    (50000, 32, 32, 3), ``y_train``, ``x_test``, ``y_test``; never touching
-    the network), else asks Keras to download it.
-    """
-    import numpy as np
 
-    path = os.environ.get('CIFAR10_PATH')
-    try:
-        if path:
-            with np.load(path) as data:
-                train = data['x_train'], data['y_train']
-                test = data['x_test'], data['y_test']
-        else:
-            from tensorflow.keras.datasets import cifar10
-            train, test = cifar10.load_data()
-    except Exception as error:
-        if path:
-            message = ('CIFAR10_PATH={} could not be read as a CIFAR-10 '
-                       '.npz (keys x_train, y_train, x_test, y_test): '
-                       '{}'.format(path, error))
-        else:
-            message = ('CIFAR-10 could not be downloaded ({}); set '
-                       'CIFAR10_PATH to a local cifar10.npz, e.g. '
-                       'CIFAR10_PATH=/path/to/cifar10.npz '
-                       './mains/5-main.py'.format(type(error).__name__))
-        print('error: ' + message, file=sys.stderr)
-        sys.exit(1)
-    if args.samples is not None:
-        train = tuple(a[:args.samples] for a in train)
-        test = tuple(a[:args.samples] for a in test)
-    return train, test
+def load_fashion_mnist(args):
+    """Fashion-MNIST (task 6) from ``FASHION_MNIST_PATH`` (keys as
+    MNIST's), else Keras's download."""
+    return load_dataset(args, 'FASHION_MNIST_PATH', 'Fashion-MNIST',
+                        'fashion_mnist', '6-main.py')
 
 
 def seed_everything(seed=0):

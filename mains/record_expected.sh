@@ -5,6 +5,8 @@
 #   CIFAR10_PATH=/path/to/cifar10.npz mains/record_expected.sh 5
 # (task 5 is recorded only when asked for; without CIFAR10_PATH its main
 # tries Keras's download.) A main that fails leaves no log behind.
+#   FASHION_MNIST_PATH=/path/to/fashion_mnist.npz mains/record_expected.sh 6
+# (task 6 trains on Fashion-MNIST: its .npz, or Keras's download).
 # Each N-main.txt starts with the versions, the machine and ends with the
 # wall time; ANSI colour codes of Keras's progress bar are stripped.
 set -euo pipefail

@@ -8,7 +8,7 @@ from grader.tasks import TASKS
 from grader.judge.file_rules import check_file
 
 
-@pytest.mark.parametrize("number", list(TASKS))
+@pytest.mark.parametrize("number", sorted(TASKS))
 def test_reference_files_follow_every_rule(number):
     task = TASKS[number]
     verdicts = check_file(REPO_ROOT / task.filename, task.imports)

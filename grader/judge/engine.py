@@ -77,10 +77,8 @@ def task_results(task: Task, submission: Path,
                  reference: dict[str, Any], limits: Limits
                  ) -> list[CheckResult]:
     """The file rules and every model check of one task, as check results."""
-    results = [CheckResult(task.number, rule_id,
-                           file_rules.imports_title(task.imports)
-                           if rule_id == "imports" else title, 1, v.status,
-                           v.message)
+    results = [CheckResult(task.number, rule_id, file_rules.rule_title(
+                   rule_id, title, task.imports), 1, v.status, v.message)
                for (rule_id, title, _), v in zip(
                    file_rules.RULES,
                    file_rules.check_file(submission / task.filename,

@@ -152,10 +152,12 @@ RULES: list[tuple[str, str, RuleFn]] = [
 ]
 
 
-def imports_title(allowed: tuple[str, ...]) -> str:
-    """The imports rule's title for a task that allows ``allowed``."""
-    return "imports only " + ", ".join(a.removeprefix("import ")
-                                       for a in allowed)
+def rule_title(rule_id: str, title: str, allowed: tuple[str, ...]) -> str:
+    """A rule's title for a task whose import lines are ``allowed``."""
+    if rule_id == "imports" and allowed != (ALLOWED_IMPORT,):
+        return "imports only " + " and ".join(
+            a.removeprefix("import ") for a in allowed)
+    return title
 
 
 def check_file(path: Path, allowed: tuple[str, ...] = (ALLOWED_IMPORT,)

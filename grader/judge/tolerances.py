@@ -204,3 +204,29 @@ NOISE_OTHER_SEED_EQUAL = 0.01
 # the loss, 8% is 5 for the mean code. Any defect of the noise fails its
 # own check first (this check requires them).
 DENOISING_TRAINING_RTOL: TrainingBounds = {"loss": 0.03, "encoded": 0.08}
+# Task 6 (grader/judge/checks/lowlevel.py), a tf.Module of its own variables.
+# Its initial values are drawn from N(0, 0.05^2): n of them have a mean
+# within 0.05 / sqrt(n) and a standard deviation within 0.05 / sqrt(2n) of
+# 0 and 0.05 per standard error; INIT_SE_BANDS of those (a false failure
+# has odds below 1e-6 per statistic) still put a standard deviation of 1,
+# 0.1 or 0.01 thousands of standard errors away, and a truncated normal's
+# 0.044 dozens of them for the 100,352 weights of the tutorial's first layer.
+INIT_MEAN, INIT_STD = 0.0, 0.05
+INIT_SE_BANDS = 5
+# Two builds with the same seed argument give the same values exactly (the
+# same generator, the same ops); another seed changes them by ~0.05.
+SEED_SAME_ATOL, SEED_OTHER_MIN = 0.0, 1e-6
+# One train_step moves each value by at most about the learning rate (Adam).
+# The reference's update and tf.keras.optimizers.Adam's (Keras 2 and 3)
+# agree exactly on the tutorial's network (measured: 0.0 on both steps);
+# float noise in the gradients stays far below 1e-3 of the learning rate
+# per value, while a wrong rate, a missing update, plain gradient descent
+# or the textbook Adam (epsilon added to the bias-corrected root) differ by
+# a tenth of the learning rate or more on many values.
+LOWLEVEL_STEP_RTOL = 1e-3  # times the learning rate, per value
+# Naming a wrong learning rate: the step is k times the reference's with a
+# residual below 1% of the reference step's norm.
+STEP_RATIO_RESIDUAL = 0.01
+# Ten steps from identical values on identical batches: float noise
+# amplified by Adam stays below 1e-4 relative; 1e-3 is the bound.
+LOWLEVEL_TRAINING_RTOL = 1e-3

@@ -64,16 +64,23 @@ def measure(task: Task, student_file: str, with_pictures: bool
             info["where"] = {"line": exc.lineno,
                              "code": (exc.text or "").strip()}
         return {"load_error": info}
-    function = getattr(module, "autoencoder", None)
+    function = getattr(module, task.function, None)
     if not callable(function):
         return {"load_error": {
             "type": "MissingFunction",
-            "message": "no function named autoencoder",
+            "message": f"no function named {task.function}",
             "found": sorted(
                 name for name, value in vars(module).items()
                 if callable(value) and not name.startswith("_")
                 and getattr(value, "__module__", None) == module.__name__)}}
     try:
+        if task.kind == "lowlevel":  # a tf.Module, not Keras models
+            from grader.measure import lowlevel, lowlevel_pictures
+            result.update(lowlevel.probe_task(task, module, student_file))
+            if with_pictures:
+                result["pictures"] = lowlevel_pictures.measure_pictures(
+                    task, module, student_file)
+            return result
         if task.kind == "denoising":  # task 4: its add_noise
             from grader.measure import denoising
             from grader.measure.student import StudentCode

@@ -19,6 +19,7 @@ from grader.judge.layers import Row
 from grader.measurements import ErrorInfo
 from grader.report.divergence import (Divergence, divergence,
                                       divergence_sentence, empty_sentence)
+from grader.report.lowlevel_page import variables_part
 from grader.report.figures import (LOAD_CHECK, curves_figure, grid_figure,
                                    image_tag, latent_figure, png, pyplot,
                                    reconstructions_figure)
@@ -36,7 +37,7 @@ MODELS = (("encoder", "encoder-layers"), ("decoder", "decoder-layers"),
 # The grading's checks that cover what the page's own seeded run (the
 # pictures) needed, by the measured error they would show.
 PICTURE_CHECKS = {
-    "error": ("loads", "returns", "seeded-training"),
+    "error": ("loads", "returns", "seeded-training", "lowlevel-module"),
     "reconstruction_error": ("forward-pass", "seeded-training"),
     "latent_error": ("encoder-outputs", "forward-pass", "seeded-training"),
     "grid_error": ("forward-pass", "seeded-training"),
@@ -103,10 +104,6 @@ def verdict_html(model: str, result: CheckResult | None) -> str:
             f"{html.escape(result.title)}: <span class='{result.status}'>"
             f"{SYMBOL[result.status]}</span>"
             + (f"<br>{html.escape(message)}" if message else "") + "</p>")
-
-
-def verdict_word(result: CheckResult | None) -> str:
-    return SYMBOL[result.status] if result is not None else "no check"
 
 
 # ------------------------------------------------------------------ page
@@ -181,7 +178,8 @@ def layers_part(task: Task, report: Report, student: dict | None,
     words = []
     for model, check_id in MODELS:
         result = report.find(task.number, check_id)
-        words.append(f"{model}: {verdict_word(result)}")
+        words.append(f"{model}: " + (SYMBOL[result.status] if result
+                                     else "no check"))
         parts.append(verdict_html(model, result))
         parts.append(side_by_side(table_rows(first, model),
                                   table_rows(ref_first, model)))
@@ -253,7 +251,8 @@ def task_section(task: Task, report: Report, student: dict | None,
                                for item in wrong) + "</ul></div>")
     else:
         parts.append("<p class='passed'>Every check passed.</p>")
-    layers, words = layers_part(task, report, student, reference)
+    layers, words = (variables_part if task.kind == "lowlevel" else
+                     layers_part)(task, report, student, reference)
     parts += layers
     parts.append("<h3>Checks</h3><table><tr><th>check</th><th>result</th>"
                  "<th>points</th><th>feedback</th></tr>")

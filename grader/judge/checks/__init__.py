@@ -9,6 +9,8 @@ see each module's docstring.
 - denoising: task 4's add_noise (its autoencoder has task 2's checks)
 - stacked: task 5's Glorot uniform kernels, L2 penalty and squared error
 - numeric: forward pass, optimizer, loss, one step, seeded training
+- lowlevel: task 6's tf.Module: variables, initial values, seed, forward
+  pass, training step
 
 The engine runs a check after those it ``requires`` whatever the order
 here. The tolerances they compare with (each explained) are in
@@ -19,6 +21,7 @@ from grader.judge.checks import (  # noqa: F401  (define the checks)
     denoising,
     integrity,
     loading,
+    lowlevel,
     numeric,
     sparse,
     stacked,
@@ -51,6 +54,10 @@ ORDER: tuple[str, ...] = (
     "initializer", "l2-penalty", "mse-loss",
     # numeric
     "forward-pass", "optimizer", "loss", "training-step", "seeded-training",
+    # lowlevel
+    "lowlevel-loads", "lowlevel-module", "lowlevel-variables",
+    "no-keras-layers", "lowlevel-init", "lowlevel-seed", "lowlevel-forward",
+    "lowlevel-train-step", "lowlevel-training",
 )
 
 REGISTRY: list[Check] = ordered(ORDER)

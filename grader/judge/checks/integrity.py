@@ -15,7 +15,7 @@ from grader.judge import heads
 from grader.judge.evidence import Evidence
 from grader.judge.verdict import Verdict
 from grader.judge.registry import check
-from grader.tasks import KINDS
+from grader.tasks import ALL_KINDS
 from grader.run.outcome import WorkerOutcome
 
 SHOWN = 4
@@ -47,7 +47,8 @@ def _shown(items: list[str]) -> str:
     return ", ".join(items[:SHOWN]) + more
 
 
-@check("integrity", "keeps to building models (no tampering)", 2, KINDS)
+@check("integrity", "keeps to building models (no tampering)", 2,
+       ALL_KINDS)
 def integrity(ev: Evidence) -> Verdict:
     """The file changed nothing the grading relies on, was refused nothing and
     read nothing outside."""
