@@ -26,7 +26,8 @@ reported as medians:
 Nothing of the grader is changed: the timers wrap its functions in the
 children of this process only.
 
-Usage: bench/profile_grade.py [--keras 3] [--repeat 3] [--pictures] [--json]
+Usage: bench/profile_grade.py [--keras 3] [--repeat 3] [--pictures]
+[--stages-only] [--json]
 """
 from __future__ import annotations
 
@@ -179,8 +180,8 @@ class Stages:
         setattr(owner, attr, timed)
 
 
-def probe_stage(probe, stage: str, *args, **kwargs) -> str:
-    """The stage of a ``Probe.run`` call."""
+def probe_stage(code, stage: str, *args, **kwargs) -> str:
+    """The stage of a ``StudentCode.run`` call."""
     if stage == "training":
         return "seeded training: fit"
     return "forward passes" if stage.startswith("call") else "other"
@@ -189,25 +190,24 @@ def probe_stage(probe, stage: str, *args, **kwargs) -> str:
 def instrument(stages: Stages) -> None:
     """Wraps the worker's measuring functions (in a child only)."""
     from grader import transport
-    from grader.measure import (data, integrity, pictures, plain, probe,
-                                training, vae, worker)
+    from grader.measure import (data, integrity, pictures, probe, student,
+                                training, vae, weights, worker)
 
     for owner, attr, name in (
             (worker, "measure", "other"), (worker, "load_student",
                                            "load task file"),
             (training, "probe_task", "other"),
             (data, "mnist_images", "data"), (data, "inputs_for", "data"),
-            (probe.Probe, "build", "build models"),
+            (student.StudentCode, "build", "build models"),
             (probe, "trace", "trace"), (training, "trace", "trace"),
             (probe, "describe_call", "trace"),
             (probe.Probe, "role_shapes", "forward passes"),
-            (probe.Probe, "call", "forward passes"),
-            (probe.Probe, "run", probe_stage),
-            (plain, "train_loss", "training step"),
+            (student.StudentCode, "call", "forward passes"),
+            (student.StudentCode, "run", probe_stage),
+            (student, "train_loss", "training step"),
             (vae, "train_loss", "training step"),
-            (probe, "assign_canonical", "set/read weights"),
-            (training, "assign_canonical", "set/read weights"),
-            (plain, "snapshot", "set/read weights"),
+            (weights, "assign_canonical", "set/read weights"),
+            (student, "snapshot", "set/read weights"),
             (vae, "snapshot", "set/read weights"),
             (vae, "restore", "set/read weights"),
             (training, "seeded_training", "seeded training: rest"),
@@ -326,10 +326,8 @@ def preload() -> dict[str, list]:
     out["import tensorflow.keras"] = [time.perf_counter() - wall,
                                       time.process_time() - cpu]
     cpu, wall = time.process_time(), time.perf_counter()
-    from grader.measure import (data, guard, integrity,  # noqa: F401
-                                pictures, training, worker)
-    data.labelled_images()
-    integrity.preload()
+    from grader.run import forkserver
+    forkserver.preload()  # the grader's modules, the images, gc.freeze()
     out["grader modules, images"] = [time.perf_counter() - wall,
                                      time.process_time() - cpu]
     return out
@@ -349,6 +347,12 @@ def measure_all(args: argparse.Namespace) -> dict:
     out: dict = {"machine": {
         "cpus": os.cpu_count(), "load_average": os.getloadavg(),
         "keras": keras, "repeat": args.repeat, "pictures": args.pictures}}
+    if args.stages_only:  # parts 3 and 4 alone
+        out["preload"] = preload()
+        out["tasks"] = {task.filename: median_table(
+            [profile_task(task, args.pictures, keras)
+             for _ in range(args.repeat)]) for task in TASKS.values()}
+        return out
     with tempfile.TemporaryDirectory(prefix="profile-cache-") as tmp:
         env = dict(os.environ, GRADER_CACHE_DIR=tmp, TF_CPP_MIN_LOG_LEVEL="3")
         grade = [sys.executable, "-m", "grader", str(ROOT), "--keras",
@@ -408,6 +412,9 @@ def print_table(out: dict) -> None:
           f"the start; Keras {machine['keras']}; medians of "
           f"{machine['repeat']} runs; pictures "
           f"{'on' if machine['pictures'] else 'off'}")
+    if "warm grading" not in out:
+        print_stages(out)
+        return
     floor = out["import tensorflow alone"]["wall"]
     print(f"\n{'whole runs':<28}{'wall s':>8}{'CPU s':>8}{'x import':>10}"
           f"{'peak RSS':>10}{'peak PSS':>10}")
@@ -421,6 +428,10 @@ def print_table(out: dict) -> None:
     for name in ("isolation detection", *SERVERS):
         row = out["sandbox start"][name]
         print(f"{name:<28}{row['wall']:8.2f}{row['cpu']:8.2f}")
+    print_stages(out)
+
+
+def print_stages(out: dict) -> None:
     print(f"\n{'fork server preload':<28}{'wall s':>8}{'CPU s':>8}")
     for name in ("import tensorflow", "import tensorflow.keras",
                  "grader modules, images"):
@@ -465,6 +476,9 @@ def main() -> None:
     parser.add_argument("--pictures", action="store_true",
                         help="measure the pictures too (as PrairieLearn's "
                              "results do)")
+    parser.add_argument("--stages-only", action="store_true",
+                        help="only the worker's stages and the parent's "
+                             "side (parts 3 and 4): no whole gradings")
     parser.add_argument("--json", action="store_true",
                         help="print the figures as JSON instead")
     args = parser.parse_args()
