@@ -23,6 +23,10 @@ from grader.measure.weights import (set_canonical, trainable_ids,
 from grader.measurements import TaskMeasured, Training, find_heads
 from grader.tasks import Task
 
+TRAIN_ROWS, VAL_ROWS = 320, 160  # the seeded training's data
+EPOCHS = 2
+BATCH = 64  # rows per step: EPOCHS * TRAIN_ROWS / BATCH Adam steps
+
 
 def prepare_training(code: StudentCode, task: Task, models: list[Any],
                      args: tuple[Any, ...], sample: np.ndarray
@@ -77,9 +81,9 @@ def seeded_training(code: StudentCode, task: Task, train_x: np.ndarray,
     encoder, decoder, auto = models
     try:
         found = prepare_training(code, task, models, args, train_x[:2])
-        auto.run_eagerly = True  # 20 steps: cheaper than tracing
+        auto.run_eagerly = True  # a few steps: cheaper than tracing
         history = code.run("training", lambda: auto.fit(
-            train_in, train_x, epochs=2, batch_size=32, shuffle=False,
+            train_in, train_x, epochs=EPOCHS, batch_size=BATCH, shuffle=False,
             verbose=0, validation_data=(val_in, val_x)))
         encoded = flat_arrays(code.call(encoder, "encoder", val_x[:10]))
     except StudentFault as fault:
@@ -96,8 +100,8 @@ def training_data(task: Task, images: np.ndarray
                   ) -> tuple[np.ndarray, np.ndarray]:
     """Student and reference train on the same 320 + 160 inputs."""
     shape = input_shape(task.train_args)
-    train = grader_data.inputs_for(shape, 320, 11, images)
-    val = grader_data.inputs_for(shape, 160, 12, images)
+    train = grader_data.inputs_for(shape, TRAIN_ROWS, 11, images)
+    val = grader_data.inputs_for(shape, VAL_ROWS, 12, images)
     return train, val
 
 
