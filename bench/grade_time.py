@@ -6,7 +6,10 @@ Measures, each as a separate command so TensorFlow's start-up is included:
    is measured live too),
 2. the same with the reference cached (what a student's second run costs),
 3. ``python -m grader batch`` on N copies of the reference folder, warm
-   cache, reported as total and per folder.
+   cache, reported as total and per folder;
+
+and ``import tensorflow`` alone (the median of 3, in the same run), the
+floor each figure is also given as a multiple of.
 
 Usage: bench/grade_time.py [--copies 10] [--keras 3] [--workers 2]
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,6 +54,9 @@ def main() -> None:
         env = dict(os.environ, GRADER_CACHE_DIR=str(tmp_path / "cache"))
         grade = [sys.executable, "-m", "grader", "--keras", args.keras,
                  "--workers", str(args.workers)]
+        floor = statistics.median(timed(
+            [sys.executable, "-c", "import tensorflow"], env)
+            for _ in range(3))
         cold = timed(grade, env)
         warm = timed(grade, env)
         root = tmp_path / "class"
@@ -64,10 +71,14 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPU cores, Keras {args.keras}, "
           f"{args.workers} workers, MNIST_PATH "
           f"{'set' if os.environ.get('MNIST_PATH') else 'unset'}")
-    print(f"single grading, cold reference cache: {cold:6.1f} s")
-    print(f"single grading, warm reference cache: {warm:6.1f} s")
+    print(f"import tensorflow alone (median of 3): {floor:6.1f} s")
+    print(f"single grading, cold reference cache: {cold:6.1f} s "
+          f"({cold / floor:.1f}x import)")
+    print(f"single grading, warm reference cache: {warm:6.1f} s "
+          f"({warm / floor:.1f}x import)")
     print(f"batch of {args.copies} folders (warm):  {batch:6.1f} s "
-          f"= {batch / args.copies:.1f} s per folder")
+          f"= {batch / args.copies:.1f} s per folder "
+          f"({batch / args.copies / floor:.1f}x import)")
 
 
 if __name__ == "__main__":
