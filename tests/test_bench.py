@@ -26,3 +26,13 @@ def test_benchmark_script_starts(script):
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "usage" in done.stdout.lower()
+
+
+def test_the_profile_wraps_functions_the_worker_has():
+    # profile_grade times the worker's stages by replacing its measuring
+    # functions; one renamed or moved must fail here, not in a profile.
+    code = ("import sys; sys.path.insert(0, 'bench'); import profile_grade "
+            "as p; p.instrument(p.Stages())")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
