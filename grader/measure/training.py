@@ -25,7 +25,7 @@ from grader.tasks import Task
 
 TRAIN_ROWS, VAL_ROWS = 320, 160  # the seeded training's data
 EPOCHS = 2
-BATCH = 64  # rows per step: EPOCHS * TRAIN_ROWS / BATCH Adam steps
+BATCH = 32  # rows per step: EPOCHS * TRAIN_ROWS / BATCH Adam steps
 
 
 def prepare_training(code: StudentCode, task: Task, models: list[Any],
