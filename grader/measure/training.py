@@ -81,7 +81,7 @@ def seeded_training(code: StudentCode, task: Task, train_x: np.ndarray,
     encoder, decoder, auto = models
     try:
         found = prepare_training(code, task, models, args, train_x[:2])
-        auto.run_eagerly = True  # a few steps: cheaper than tracing
+        auto.run_eagerly = True  # 20 steps: cheaper than tracing
         history = code.run("training", lambda: auto.fit(
             train_in, train_x, epochs=EPOCHS, batch_size=BATCH, shuffle=False,
             verbose=0, validation_data=(val_in, val_x)))
