@@ -19,13 +19,12 @@ from typing import Any
 
 from grader import transport
 from grader.run.isolation import Isolation
-from grader.paths import REPO_ROOT
+from grader.paths import GRADER_DIR, REPO_ROOT
 from grader.options import Limits
 from grader.run.sandbox import run_tasks
 from grader.tasks import Task
 from grader.failures import GraderFailure
 
-GRADER_DIR = Path(__file__).resolve().parent
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
