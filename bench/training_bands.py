@@ -8,8 +8,9 @@ For a given batch size of the seeded training (``--batch``, the grader's
    final loss and val_loss (relative standard deviation), from which the
    VAE's band is set;
 2. every correct and faulty folder of the corpus (``tests/corpus``, Keras
-   2's too), task by task: its seeded training against the reference's,
-   judged by the seeded-training check itself with its prerequisites
+   2's too), task by task (the course's four tasks): its seeded training
+   against the reference's, judged by the seeded-training check itself
+   with its prerequisites
    ignored, so the band is seen on the faulty files that the earlier
    checks already catch: how far each is from the reference, and whether
    the band alone would fail it.
@@ -118,14 +119,15 @@ def main() -> None:
           + ", ".join(f"{k} {v:.2%}" for k, v in out["vae_spread"].items()))
     if args.vae_only:
         return
-    reference = {n: measure(ROOT, n, batch, 0) for n in TASKS}
+    four = {n: t for n, t in TASKS.items() if t.course}  # the course's
+    reference = {n: measure(ROOT, n, batch, 0) for n in four}
     groups = ["correct", "faulty"] if args.keras == "3" else [
         "keras2/correct", "keras2/faulty"]
     out["folders"] = rows = []
     for group in groups:
         for folder in sorted(p for p in (CORPUS / group).iterdir()
                              if p.is_dir()):
-            for number, task in TASKS.items():
+            for number, task in four.items():
                 if not (folder / task.filename).is_file():
                     continue
                 mine = measure(folder, number, batch, 0)
