@@ -10,10 +10,9 @@ For a given batch size of the seeded training (``--batch``, the grader's
 2. every correct and faulty folder of the corpus (``tests/corpus``, Keras
    2's too), task by task (the course's four tasks): its seeded training
    against the reference's, judged by the seeded-training check itself
-   with its prerequisites
-   ignored, so the band is seen on the faulty files that the earlier
-   checks already catch: how far each is from the reference, and whether
-   the band alone would fail it.
+   with its prerequisites ignored, so the band is seen on the faulty
+   files that the earlier checks already catch: how far each is from the
+   reference, and whether the band alone would fail it.
 
 Each measurement runs in a forked child (no sandbox: the corpus is ours),
 the reference's first. Usage: bench/training_bands.py [--keras 3]
