@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader.judge.evidence import Evidence
+from grader.judge.evidence import Evidence, Side
 from grader.judge.verdict import Verdict
 from grader.judge.registry import check
-from grader.tasks import KINDS, NOISE_TRAINING
+from grader.tasks import KINDS, NOISE_TRAINING, ArgSet
 from grader.judge.checks.loading import error_feedback
 from grader.judge.tolerances import (BCE_EPSILON, DENOISING_TRAINING_RTOL,
                                      FACTOR_RTOL,
@@ -90,6 +90,20 @@ def dense_loss_candidates(x: np.ndarray, y: np.ndarray, penalty: float
     }
 
 
+def train_error_verdict(s: Side, argset: ArgSet, loss: str
+                        ) -> Verdict | None:
+    """The verdict for a file whose loss on the fixed batch could not be
+    measured (``loss``: the task's, as ``compile`` names it), else None."""
+    error = s.get("train_error")
+    if not error:
+        return None
+    if "compile" in error.get("message", "").lower():
+        return Verdict.fail(f"for {argset.call()} auto is not compiled "
+                            "with a loss: auto.compile(optimizer='adam', "
+                            f"loss='{loss}')")
+    return Verdict.fail(error_feedback(error, "train", argset.call()))
+
+
 @check("loss", "loss is binary cross-entropy", 3,
        ("dense", "sparse", "conv"),
        requires=("forward-pass",))
@@ -97,15 +111,9 @@ def loss(ev: Evidence) -> Verdict:
     """The loss on a fixed batch is binary cross-entropy (plus the task's
     penalty)."""
     for argset, s, r in ev.pairs():
-        if s.get("train_error"):
-            error = s["train_error"]
-            if "compile" in error.get("message", "").lower():
-                return Verdict.fail(f"for {argset.call()} auto is not "
-                                    "compiled with a loss: auto.compile("
-                                    "optimizer='adam', "
-                                    "loss='binary_crossentropy')")
-            return Verdict.fail(error_feedback(error, "train",
-                                               argset.call()))
+        failed = train_error_verdict(s, argset, "binary_crossentropy")
+        if failed:
+            return failed
         mine, expected = s["train_loss"], r["train_loss"]
         if np.isclose(mine, expected, rtol=LOSS_RTOL):
             continue

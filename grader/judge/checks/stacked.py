@@ -11,8 +11,8 @@ import math
 
 import numpy as np
 
-from grader.judge.checks.loading import error_feedback
-from grader.judge.checks.numeric import dense_loss_candidates
+from grader.judge.checks.numeric import (dense_loss_candidates,
+                                         train_error_verdict)
 from grader.judge.evidence import Evidence, Side
 from grader.judge.registry import check
 from grader.judge.tolerances import (BCE_EPSILON, FACTOR_RTOL, FACTOR_ZERO,
@@ -191,15 +191,9 @@ def mse_loss(ev: Evidence) -> Verdict:
     """The loss on a fixed batch is mean squared error (plus the L2
     penalty, judged by its own check)."""
     for argset, s, r in ev.pairs():
-        if s.get("train_error"):
-            error = s["train_error"]
-            if "compile" in error.get("message", "").lower():
-                return Verdict.fail(f"for {argset.call()} auto is not "
-                                    "compiled with a loss: auto.compile("
-                                    "optimizer='adam', "
-                                    "loss='mean_squared_error')")
-            return Verdict.fail(error_feedback(error, "train",
-                                               argset.call()))
+        failed = train_error_verdict(s, argset, "mean_squared_error")
+        if failed:
+            return failed
         mine, expected = s["train_loss"], r["train_loss"]
         if np.isclose(mine, expected, rtol=LOSS_RTOL) or np.isclose(
                 mine - s["penalty"], expected - r["penalty"],
