@@ -295,3 +295,24 @@ def test_batch_similarity_failure_is_a_grader_error(tmp_path, monkeypatch,
     assert "grader error: the similarity comparison failed (MemoryError: " \
         "no room); the grades are not affected" in err
     assert not (tmp_path / "grades-similarity.csv").exists()
+
+
+def test_layer_and_model_names_are_names():
+    # The reference names its layers and models (name='latent'); the same
+    # code without the names, or with others, is the same code.
+    plain = ("def f(n):\n    x = keras.layers.Dense(n, activation='relu')(y)"
+             "\n    return keras.Model(a, x)\n")
+    named = ("def f(n):\n    x = keras.layers.Dense(n, name='latent',"
+             " activation='relu')(y)\n"
+             "    return keras.Model(a, x, name='encoder')\n")
+    first = ("def f(n):\n    x = keras.layers.Dense(name='z', units=n,"
+             " activation='relu')(y)\n    return keras.Model(a, x)\n")
+    assert texts(named) == texts(plain)
+    assert texts(first) == texts(plain.replace("(n,", "(units=n,"))
+    # a name that is not a string literal stays: it is code
+    assert texts(plain.replace("(a, x)", "(a, x, name=label)")) != \
+        texts(plain)
+
+
+def texts(source: str) -> list[str]:
+    return [t.text for t in normalised_tokens(source)]

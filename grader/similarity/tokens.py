@@ -6,7 +6,10 @@ lines and line breaks inside brackets are dropped; every name the file
 itself binds (its variables, parameters, functions, classes, attributes
 set on ``self``) becomes ``V``. Names it does not bind (``keras``,
 ``Dense``, ``range``, keyword arguments) and literals stay as they are:
-they are the code's substance, not its spelling. Each top-level function
+they are the code's substance, not its spelling. A string given as a
+``name=`` keyword argument (a layer's or a model's name, ``name='latent'``)
+is a name too, and dropped with its keyword: naming the layers changes no
+code. Each top-level function
 or class (and each method of a class) is one unit, and the units are put in
 a canonical order and fingerprinted on its own, so reordering them
 hides nothing.
@@ -110,6 +113,27 @@ def _literal(text: str) -> str:
         return text
 
 
+def name_arguments(toks: list[tokenize.TokenInfo],
+                   keywords: set[tuple[int, int]]) -> set[int]:
+    """The indexes of each ``name='...'`` keyword argument's tokens in
+    ``toks``, with the comma that joins it to the call's other arguments
+    (before it, or after it when it comes first)."""
+    code = [i for i, t in enumerate(toks) if t.type not in SKIPPED]
+    dropped: set[int] = set()
+    for n in range(len(code) - 3):
+        name, equals, value, after = (toks[j] for j in code[n:n + 4])
+        if name.string != "name" or name.start not in keywords or \
+                equals.string != "=" or value.type != tokenize.STRING or \
+                after.string not in (",", ")"):
+            continue
+        dropped.update(code[n:n + 3])
+        if n and toks[code[n - 1]].string == ",":
+            dropped.add(code[n - 1])
+        elif after.string == ",":
+            dropped.add(code[n + 3])
+    return dropped
+
+
 def normalised_tokens(source: str) -> list[Token]:
     """``source``'s tokens, normalised as the module docstring says, in the
     file's own order (no comments, docstrings or blank lines)."""
@@ -127,9 +151,10 @@ def normalised_tokens(source: str) -> list[Token]:
         following[i] = following[i + 1] if after in SKIPPED else after
     kept: list[Token] = []
     previous = tokenize.NEWLINE
+    dropped = name_arguments(toks, keywords)
     for i, tok in enumerate(toks):
         kind = tok.type
-        if kind in SKIPPED:
+        if kind in SKIPPED or i in dropped:
             continue
         if kind == tokenize.STRING and previous in STATEMENT_START and \
                 following[i] == tokenize.NEWLINE:
