@@ -19,6 +19,20 @@ def default_cache_dir() -> Path:
     return Path(base)
 
 
+KEEP_WARM = 600.0  # seconds a kept grader waits for the next grading
+
+
+def default_keep_warm() -> float:
+    """``--keep-warm``'s default: ``GRADER_KEEP_WARM`` (seconds, 0 for
+    off) where set, else :data:`KEEP_WARM`."""
+    value = os.environ.get("GRADER_KEEP_WARM", "")
+    try:
+        return max(0.0, float(value)) if value.strip() else KEEP_WARM
+    except ValueError:
+        raise ValueError(f"GRADER_KEEP_WARM={value!r} is not a number of "
+                         "seconds") from None
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one worker may use."""
@@ -67,6 +81,10 @@ class Options:
     cache_dir: Path | None = None
     workers: int = 2
     fork_server: bool = True  # start workers by fork from a TF-loaded server
+    # Seconds the TensorFlow-loaded zygote those servers are forked from
+    # stays, after a grading, for the next one (grader.run.keeper); 0: it
+    # ends with the grading. The command line's default is 600.
+    keep_warm: float = 0.0
     sandbox: SandboxLevel = "auto"  # isolation level: auto, bwrap, uid, none
     guard: bool = True  # the in-process audit hook (off only in tests)
     # Also measure what the comparison page and PrairieLearn's images show
@@ -147,6 +165,12 @@ GRADING_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
         help="start every worker as a new Python process instead of "
              "forking it from a process that has already imported "
              "TensorFlow")),
+    (("--keep-warm",), dict(
+        type=float, default=None, metavar="S",
+        help="keep the sandboxed process that has imported TensorFlow for "
+             "S seconds after the grading, so that the next grading within "
+             "that time skips the import (default 600, or "
+             "GRADER_KEEP_WARM; 0: off; 'python -m grader stop' ends it)")),
 ]
 
 
@@ -163,6 +187,9 @@ def options_from(values: Mapping[str, Any]) -> Options:
                          "cannot be combined with --no-other-keras")
     if values["workers"] < 1:
         raise ValueError("--workers must be at least 1")
+    keep = values.get("keep_warm")
+    if keep is not None and keep < 0:
+        raise ValueError("--keep-warm must be 0 (off) or more seconds")
     return Options(tasks=tuple(parse_tasks(values["tasks"])),
                    if_present=() if values["tasks"] else GOING_FURTHER,
                    keras_major=3 if best else int(values["keras"]),
@@ -173,6 +200,7 @@ def options_from(values: Mapping[str, Any]) -> Options:
                    cache=not values["no_cache"],
                    workers=values["workers"],
                    fork_server=not values["no_fork_server"],
+                   keep_warm=default_keep_warm() if keep is None else keep,
                    sandbox=values["sandbox"])
 
 
@@ -185,7 +213,8 @@ def grading_argv(options: Options) -> list[str]:
     fixed = replace(options, tasks=base.tasks, if_present=base.if_present,
                     keras_major=3,
                     other_keras="info", cache=True, workers=base.workers,
-                    fork_server=True, sandbox="auto", limits=replace(
+                    fork_server=True, keep_warm=base.keep_warm,
+                    sandbox="auto", limits=replace(
                         options.limits, seconds=base.limits.seconds,
                         memory_mb=base.limits.memory_mb))
     default_tasks = (options.tasks, options.if_present) == (
@@ -207,4 +236,5 @@ def grading_argv(options: Options) -> list[str]:
         argv.append("--no-cache")
     if not options.fork_server:
         argv.append("--no-fork-server")
+    argv += ["--keep-warm", f"{options.keep_warm:g}"]
     return argv

@@ -45,7 +45,8 @@ def measure_reference(tasks: list[Task], options: Options,
     try:
         box["results"] = reference_results(
             tasks, options.keras_major, options.limits,
-            options.cache_folder(), isolation, pool, options.pictures)
+            options.cache_folder(), isolation, pool, options.pictures,
+            keep=options.keep_warm)
     except BaseException as error:  # re-raised in the grading thread
         box["error"] = error
 
@@ -96,7 +97,7 @@ def _grade(submission: Path, options: Options, pool: ThreadPoolExecutor
         outcomes = run_tasks(submission, present, options.keras_major,
                              options.limits, isolation, pool,
                              options.pictures, options.guard,
-                             options.fork_server)
+                             options.fork_server, options.keep_warm)
     except SandboxFailed as error:  # the grader's failure: ERR!, exit 3
         outcomes = sandbox_failed(present, error)
     finally:

@@ -6,6 +6,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# Nothing is kept warm after a test's grading (a kept grader would outlive
+# the test run); tests/test_keeper.py keeps one on purpose.
+os.environ["GRADER_KEEP_WARM"] = "0"
 
 from grader.paths import REPO_ROOT  # noqa: E402
 from grader.tasks import TASKS  # noqa: E402

@@ -39,6 +39,7 @@ NOT_DEFAULT = {
     "--workers": ["--workers", "3"],
     "--sandbox": ["--sandbox", "none"],
     "--no-fork-server": ["--no-fork-server"],
+    "--keep-warm": ["--keep-warm", "30"],  # the tests' default is 0
 }
 EXTRA = {"--keras": [["--keras", "2"]]}  # the other non-default values
 SCHEDULERS = (None, "tcp://127.0.0.1:9")  # local, and Dask (faked)
@@ -124,8 +125,8 @@ def test_the_cache_folder_is_resolved_on_the_machine_that_grades(
 CHANGED = {"tasks": (0,), "if_present": (4,), "keras_major": 2,
            "other_keras": "best",
            "cache": False, "cache_dir": Path("/elsewhere"), "workers": 7,
-           "fork_server": False, "sandbox": "none", "guard": False,
-           "pictures": True}
+           "fork_server": False, "keep_warm": 30.0, "sandbox": "none",
+           "guard": False, "pictures": True}
 
 
 def test_the_digest_changes_with_every_option_that_can_change_a_verdict():

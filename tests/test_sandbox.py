@@ -12,6 +12,12 @@ with the sentence for what it did (where the guard is off and the OS
 refused silently, the models are simply graded). Disk use during all of
 it stays within 100 MB.
 
+The gradings with the guard off, and the classmate's, fork their servers
+from a zygote kept warm between gradings (``--keep-warm``, one per level,
+as a student's successive gradings do); those with the guard on from the
+grading process's own. After every hostile file, the kept zygote is the
+one that was started first, and grades the reference's file in full.
+
 The sandbox does not depend on the Keras version, so this module runs
 under Keras 3 only.
 """
@@ -35,6 +41,8 @@ from grader.run.isolation import SandboxUnavailable, detect, python_readable
 from grader.options import Options
 from grader.pipeline import grade
 from grader.options import Limits
+from grader.run import keeper
+from test_keeper import keepers
 
 pytestmark = pytest.mark.skipif(KERAS_MAJOR != 3, reason="the sandbox does "
                                 "not depend on the Keras version")
@@ -377,6 +385,8 @@ def hostile(tmp_path_factory):
     # The reference measured first, so the cache stays as it is from here.
     grade(REPO_ROOT, Options(tasks=[0, 1], keras_major=KERAS_MAJOR,
                              cache_dir=cache, other_keras="off"))
+    keep_dir = root / "keep"  # the kept zygotes' sockets
+    os.environ["GRADER_KEEP_DIR"] = str(keep_dir)
     watched = [REPO_ROOT / "grader", cache, outside, root / "reference",
                classmate]
     before = {path: tree_digest(path) for path in watched}
@@ -389,16 +399,37 @@ def hostile(tmp_path_factory):
         options = Options(tasks=tasks, keras_major=KERAS_MAJOR,
                           limits=Limits(seconds=120, memory_mb=6144),
                           cache_dir=cache, sandbox=level, guard=guard,
-                          other_keras="off")
+                          other_keras="off", keep_warm=600.0 if not guard
+                          or name == "classmate" else 0.0)
         return case, grade(folder, options, pool)
+
+    def kept_first() -> list[int]:  # a kept zygote per level, first
+        for level in levels():
+            grade(classmate, Options(tasks=[0], keras_major=KERAS_MAJOR,
+                                     cache_dir=cache, sandbox=level,
+                                     guard=False, other_keras="off",
+                                     keep_warm=600.0))
+        return keepers(keep_dir)
 
     # The disk floods one at a time: each may fill its own quota.
     floods = [case for case in cases if case[2] == "disk_flood"]
-    with ThreadPoolExecutor(max_workers=2) as pool, \
-            ThreadPoolExecutor(max_workers=4) as outer:
-        reports = {case[:3]: report for case, report in outer.map(
-            one, [case for case in cases if case not in floods])}
-        reports.update((case[:3], one(case)[1]) for case in floods)
+    try:
+        first = kept_first()
+        with ThreadPoolExecutor(max_workers=2) as pool, \
+                ThreadPoolExecutor(max_workers=4) as outer:
+            reports = {case[:3]: report for case, report in outer.map(
+                one, [case for case in cases if case not in floods])}
+            reports.update((case[:3], one(case)[1]) for case in floods)
+        kept_after = {level: grade(root / "reference", Options(
+            tasks=[0], keras_major=KERAS_MAJOR, cache_dir=cache,
+            sandbox=level, guard=False, other_keras="off",
+            keep_warm=600.0)) for level in levels()}
+        kept = {"first": first, "last": keepers(keep_dir),
+                "after": kept_after}
+    finally:
+        keeper.leave_all()
+        keeper.stop_all()
+        del os.environ["GRADER_KEEP_DIR"]
     disk.stop.set()
     listener.stop.set()
     if os.environ.get("AE_DEBUG_HOSTILE"):
@@ -408,7 +439,7 @@ def hostile(tmp_path_factory):
     time.sleep(0.5)
     return {"reports": reports, "before": before, "watched": watched,
             "disk": disk.peak, "listener": listener, "canaries": canaries,
-            "processes": marked_processes()}
+            "processes": marked_processes(), "kept": kept}
 
 
 def wanted_levels() -> list[str]:
@@ -522,6 +553,16 @@ def test_a_search_for_the_reference_finds_nothing(hostile):
         if case == "find_reference":
             assert report.find(0, "activations").status == "failed", \
                 (level, guard)
+
+
+def test_the_kept_zygote_outlives_every_hostile_file_untouched(hostile):
+    kept = hostile["kept"]
+    assert len(kept["first"]) == len(levels())  # one kept zygote a level
+    assert kept["last"] == kept["first"]  # none was replaced
+    for level, report in kept["after"].items():
+        assert report.score == report.max_score > 0, (level, [
+            (r.name, r.message) for r in report.results
+            if r.status != "passed"])
 
 
 def test_a_classmate_graded_beside_a_hostile_file_is_untouched(hostile):

@@ -112,7 +112,8 @@ def prepare_reference(options: Options, pool: ThreadPoolExecutor) -> None:
         try:
             reference_results([TASKS[n] for n in options.tasks],
                               options.keras_major, options.limits,
-                              cache, detect(options.sandbox), pool)
+                              cache, detect(options.sandbox), pool,
+                              keep=options.keep_warm)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
         _prepared.add(key)

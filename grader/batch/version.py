@@ -28,6 +28,9 @@ NOT_IN_DIGEST = {
              "is keyed by everything that could change them, so a cached "
              "measurement is the one a fresh run gives",
     "cache_dir": "where that cache is (each machine has its own)",
+    "keep_warm": "how long the zygote workers are forked from stays for "
+                 "the next grading: a kept zygote is one started with "
+                 "everything the same (grader.run.keeper.zygote_key)",
 }
 
 

@@ -184,6 +184,19 @@ def doctor_main(argv: list[str]) -> int:
     return run_doctor(options)
 
 
+def stop_main(argv: list[str]) -> int:
+    """``python -m grader stop``: ends the graders kept warm
+    (``--keep-warm``) by this user."""
+    from grader.run.keeper import stop_all
+
+    command("stop", "Ends the sandboxed processes that earlier gradings "
+                    "kept warm for the next grading (--keep-warm)."
+            ).parse_args(argv)
+    stopped = stop_all()
+    print(f"{stopped} kept grader{'s' if stopped != 1 else ''} stopped")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Runs the command ``argv`` names; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
@@ -200,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
             return compare_main(argv[1:])
         if argv and argv[0] == "doctor":
             return doctor_main(argv[1:])
+        if argv and argv[0] == "stop":
+            return stop_main(argv[1:])
         return grade_main(argv)
     except SystemExit as exit_:  # argparse: usage errors exit with 2
         return int(exit_.code or 0)

@@ -64,8 +64,10 @@ def assignment_options(values: dict[str, Any]) -> Options:
     gives them, except that without ``--tasks`` an assignment grades the
     course's four tasks exactly (no "Going further" task where present:
     an assignment grades what it was made for, and its time limit per task
-    file is not shared with tasks it does not ask for)."""
-    options = options_from(values)
+    file is not shared with tasks it does not ask for), and nothing is
+    kept warm after it (``--keep-warm 0``: a platform's container grades
+    once, and nothing of the grader outlives its run)."""
+    options = replace(options_from(values), keep_warm=0.0)
     return options if values.get("tasks") else replace(options,
                                                        if_present=())
 

@@ -70,10 +70,11 @@ def failure(result: dict[str, Any] | None) -> bool:
 
 def reference_results(tasks: list[Task], keras_major: int, limits: Limits,
                       cache_dir: Path | None, isolation: Isolation,
-                      pool: Executor, pictures: bool = False
-                      ) -> dict[int, dict[str, Any]]:
+                      pool: Executor, pictures: bool = False,
+                      keep: float = 0.0) -> dict[int, dict[str, Any]]:
     """The reference's measurements for ``tasks``: from the cache where
-    present, the rest measured in one sandbox of their own."""
+    present, the rest measured in one sandbox of their own (forked from a
+    zygote kept ``keep`` seconds, see :func:`run_tasks`)."""
     suffix = "-pictures" if pictures else ""
     tasks = sorted(tasks, key=lambda t: t.number)
     paths = {t.number: cache_dir / (f"{t.stem}-k{keras_major}-"
@@ -95,7 +96,8 @@ def reference_results(tasks: list[Task], keras_major: int, limits: Limits,
                     path.unlink(missing_ok=True)
         missing = [t for t in tasks if t.number not in found]
         outcomes = run_tasks(REPO_ROOT, missing, keras_major, limits,
-                             isolation, pool, pictures) if missing else {}
+                             isolation, pool, pictures,
+                             keep=keep) if missing else {}
         for task in missing:
             outcome = outcomes[task.number]
             if outcome.status != "ok" or outcome.result is None or \

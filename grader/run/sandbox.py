@@ -33,11 +33,13 @@ __all__ = ["MAX_COPIED_FILE", "ServerGone", "Session", "copy_submission",
 def run_tasks(folder: Path, tasks: list[Task], keras_major: int,
               limits: Limits, isolation: Isolation, pool: Executor,
               pictures: bool = False, guard: bool = True,
-              fork: bool = True) -> dict[int, WorkerOutcome]:
+              fork: bool = True, keep: float = 0.0
+              ) -> dict[int, WorkerOutcome]:
     """Measures ``tasks`` of ``folder`` on ``pool``'s threads: one session
     for all of them (with ``fork=False``, one per task: each worker then
-    imports TensorFlow itself), and a fresh one for the tasks whose
-    session died before they could start.
+    imports TensorFlow itself; with ``keep`` seconds, its zygote is kept
+    warm between gradings, see :mod:`grader.run.keeper`), and a fresh one
+    for the tasks whose session died before they could start.
 
     A task file over the size limits is refused before anything is
     copied (status ``too-large``). Raises :class:`SandboxFailed` when no
@@ -62,7 +64,7 @@ def run_tasks(folder: Path, tasks: list[Task], keras_major: int,
                 try:
                     sessions.append(Session(folder, group, keras_major,
                                             limits, isolation, pictures,
-                                            guard, fork))
+                                            guard, fork, keep))
                 except ServerGone as error:
                     retry += group
                     why.append(str(error))
@@ -91,18 +93,18 @@ def run_tasks(folder: Path, tasks: list[Task], keras_major: int,
         for task in again:
             outcomes.update(run_tasks(folder, [task], keras_major, limits,
                                       isolation, pool, pictures, guard,
-                                      fork))
+                                      fork, keep))
         if not isolation.uid_per_task:
             outcomes.update(alone_after_strays(
                 folder, [t for t in tasks if t not in again], outcomes,
-                keras_major, limits, isolation, pool, pictures, guard))
+                keras_major, limits, isolation, pool, pictures, guard, keep))
     return outcomes
 
 
 def alone_after_strays(folder: Path, tasks: list[Task],
                        outcomes: dict[int, WorkerOutcome], keras_major: int,
                        limits: Limits, isolation: Isolation, pool: Executor,
-                       pictures: bool, guard: bool
+                       pictures: bool, guard: bool, keep: float = 0.0
                        ) -> dict[int, WorkerOutcome]:
     """Where the workers share one uid (bubblewrap in a user namespace, no
     sandbox), a task file that leaves processes behind (a fork bomb) holds
@@ -119,5 +121,6 @@ def alone_after_strays(folder: Path, tasks: list[Task],
     for task in measured:
         if not outcomes[task.number].left_processes:
             again.update(run_tasks(folder, [task], keras_major, limits,
-                                   isolation, pool, pictures, guard))
+                                   isolation, pool, pictures, guard,
+                                   keep=keep))
     return again

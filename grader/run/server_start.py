@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO, Callable
 
 from grader.run.pipes import Reader
-from grader.run.zygote import Zygote, ZygoteGone
+from grader.run.zygote import Forks, ZygoteGone
 
 
 class ServerGone(RuntimeError):
@@ -76,7 +76,7 @@ def start_process(argv: list[str], env: dict[str, str], cwd: Path,
                         process.pid)
 
 
-def start_forked(zygote: Zygote, ident: int, home: Path, stems: list[str],
+def start_forked(zygote: Forks, ident: int, home: Path, stems: list[str],
                  tasks: list[int], disk_mb: int, fds: list[int]
                  ) -> ServerHandle:
     """The server forked from ``zygote`` as session ``ident`` (its files

@@ -26,7 +26,8 @@ from grader.run.bwrap import SANDBOX_ROOT, server_argv
 from grader.run.isolation import Isolation, UidLease
 from grader.run.server_start import (ServerGone, ServerHandle,
                                      start_forked, start_process)
-from grader.run.zygote import Zygote, ZygoteGone, zygote_for
+from grader.run.keeper import forks_for
+from grader.run.zygote import Forks, ZygoteGone
 from grader.run.outcome import WorkerOutcome, WorkerStatus
 from grader.run.pipes import MAX_RESULT, Reader, take_result
 from grader.run.tree import (base_env, copy_submission, disk_used,
@@ -39,7 +40,7 @@ class Session:
 
     def __init__(self, folder: Path, tasks: list[Task], keras_major: int,
                  limits: Limits, isolation: Isolation, pictures: bool = False,
-                 guard: bool = True, fork: bool = True):
+                 guard: bool = True, fork: bool = True, keep: float = 0.0):
         self.tasks = {t.number: t for t in tasks}
         self.limits, self.isolation = limits, isolation
         self.pictures = pictures
@@ -52,12 +53,13 @@ class Session:
             for task in tasks:
                 self.leases[task.number] = UidLease()
         # Forked from the zygote of this level (TensorFlow imported once
-        # per grader process), else a sandbox and a Python of its own.
-        self.zygote: Zygote | None = None
+        # per grader process, or kept warm between gradings for ``keep``
+        # seconds), else a sandbox and a Python of its own.
+        self.zygote: Forks | None = None
         self.ident = 0
         if fork:
             try:
-                self.zygote = zygote_for(isolation, keras_major)
+                self.zygote = forks_for(isolation, keras_major, keep)
             except ZygoteGone as error:
                 self.release()
                 raise ServerGone(f"the sandbox did not start: {error}"

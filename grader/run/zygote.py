@@ -21,6 +21,7 @@ import subprocess
 import tempfile
 import threading
 from pathlib import Path
+from typing import Protocol
 
 from grader.paths import REPO_ROOT
 from grader.run.bwrap import SANDBOX_ROOT, python_executable, zygote_argv
@@ -35,6 +36,25 @@ _ids = itertools.count(1)
 
 class ZygoteGone(RuntimeError):
     """The zygote is not running (it did not start, or died)."""
+
+
+class Forks(Protocol):
+    """What a session needs of a zygote: this process's own
+    (:class:`Zygote`) or one kept warm between gradings
+    (:class:`grader.run.keeper.KeptZygote`)."""
+
+    def alive(self) -> bool: ...
+
+    def said(self) -> str: ...
+
+    def new_session(self, spooled: bool) -> tuple[int, Path]: ...
+
+    def start_server(self, ident: int, stems: list[str], tasks: list[int],
+                     disk_mb: int, fds: list[int]) -> None: ...
+
+    def end_session(self, ident: int, home: Path) -> None: ...
+
+    def close(self) -> None: ...
 
 
 def zygote_for(isolation: Isolation, keras_major: int) -> "Zygote":
