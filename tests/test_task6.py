@@ -164,3 +164,23 @@ def test_compare_page_shows_the_variables_of_a_module(tmp_path):
     assert "Variables of Autoencoder(784, 128, 64, 0, 0.01)" in page
     assert summary[0].splitlines()[-1] == \
         "  variables: passed; init: failed; seed: no check"
+
+
+def test_a_file_that_draws_keras_initial_values_is_measured_the_same_each_time():
+    """A module that breaks the rules with a Keras layer draws its initial
+    values from Keras's global generator: the build sets it, so the
+    feedback's numbers are the same on every run."""
+    from conftest import load_task
+    from grader.measure import lowlevel
+    from grader.measure.student import StudentCode
+
+    folder = CORPUS / "faulty" / "keras_dense_layers"
+    module = load_task("6-low-level", folder)
+    code = StudentCode(module, str(folder / "6-low-level.py"))
+    x = np.linspace(0, 1, 3 * 784, dtype="float32").reshape(3, 784)
+    encoded = []
+    for _ in range(2):
+        built, error = lowlevel.build(code, TASKS[6], (784, 128, 64), 1)
+        assert error is None
+        encoded.append(np.asarray(built.encode(x)))
+    np.testing.assert_array_equal(encoded[0], encoded[1])

@@ -20,7 +20,7 @@ from grader.measure import data as grader_data
 from grader.measure.arrays import to_numpy
 from grader.measure.errors import StudentFault, grader_error
 from grader.measure.student import StudentCode
-from grader.measure.trace import layer_base_classes, tf
+from grader.measure.trace import keras, layer_base_classes, tf
 from grader.measurements import (LOWLEVEL_ROLES, ErrorInfo, TaskMeasured,
                                  Training)
 from grader.tasks import Task
@@ -41,9 +41,11 @@ def expected_shapes(args: tuple[Any, ...]) -> list[tuple[int, ...]]:
 
 def build(code: StudentCode, task: Task, args: tuple[Any, ...],
           global_seed: int) -> tuple[Any, ErrorInfo | None]:
-    """Creates the student's module after ``tf.random.set_seed``; returns
+    """Creates the student's module after ``global_seed`` was set for
+    TensorFlow (and Keras, NumPy and Python's ``random``: what a file that
+    breaks the task's rules draws from is the same on every run); returns
     (module, None) or (None, what went wrong)."""
-    tf.random.set_seed(global_seed)
+    keras.utils.set_random_seed(global_seed)
     cls = getattr(code.module, task.function)
     value, error = code.attempt(cls, *copy.deepcopy(args))
     if error:
