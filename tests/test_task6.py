@@ -166,7 +166,7 @@ def test_compare_page_shows_the_variables_of_a_module(tmp_path):
         "  variables: passed; init: failed; seed: no check"
 
 
-def test_a_file_that_draws_keras_initial_values_is_measured_the_same_each_time():
+def test_a_file_drawing_keras_initial_values_is_measured_alike_each_run():
     """A module that breaks the rules with a Keras layer draws its initial
     values from Keras's global generator: the build sets it, so the
     feedback's numbers are the same on every run."""
