@@ -57,7 +57,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="batch-bench-") as tmp:
         tmp_path = Path(tmp)
-        env = dict(os.environ, GRADER_CACHE_DIR=str(tmp_path / "cache"))
+        env = dict(os.environ, GRADER_CACHE_DIR=str(tmp_path / "cache"),
+                   GRADER_KEEP_WARM="0")  # every batch imports TF itself
         common = ["--tasks", args.tasks, "--keras", args.keras]
         subprocess.run([sys.executable, "-m", "grader", *common], cwd=ROOT,
                        env=env, capture_output=True)  # warms the cache

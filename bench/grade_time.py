@@ -3,10 +3,14 @@
 
 Measures, each as a separate command so TensorFlow's start-up is included:
 1. a single ``python -m grader`` with a cold reference cache (the reference
-   is measured live too),
+   is measured live too) and nothing kept warm,
 2. the same with the reference cached (what a student's second run costs),
+   twice: with nothing kept (``--keep-warm 0``: every grading imports
+   TensorFlow) and forking from the zygote the grading before kept warm
+   (the default, ``--keep-warm 600``),
 3. ``python -m grader batch`` on N copies of the reference folder, warm
-   cache, reported as total and per folder;
+   cache, nothing kept (the batch imports TensorFlow once), reported as
+   total and per folder;
 
 and ``import tensorflow`` alone (the median of 3, in the same run), the
 floor each figure is also given as a multiple of.
@@ -56,15 +60,23 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
         tmp_path = Path(tmp)
-        env = dict(os.environ, GRADER_CACHE_DIR=str(tmp_path / "cache"))
+        env = dict(os.environ, GRADER_CACHE_DIR=str(tmp_path / "cache"),
+                   GRADER_KEEP_DIR=str(tmp_path / "keep"))
         grade = [sys.executable, "-m", "grader", "--keras", args.keras,
                  "--workers", str(args.workers),
                  "--tasks", ",".join(str(n) for n in COURSE)]
         floor = statistics.median(timed(
             [sys.executable, "-c", "import tensorflow"], env)
             for _ in range(3))
-        cold = timed(grade, env)
-        warm = timed(grade, env)
+        try:
+            cold = timed(grade + ["--keep-warm", "0"], env)
+            warm = timed(grade + ["--keep-warm", "0"], env)
+            timed(grade + ["--keep-warm", "600"], env)  # leaves one kept
+            kept = statistics.median(timed(grade + ["--keep-warm", "600"],
+                                           env) for _ in range(3))
+        finally:
+            subprocess.run([sys.executable, "-m", "grader", "stop"],
+                           cwd=ROOT, env=env, capture_output=True)
         root = tmp_path / "class"
         for i in range(args.copies):
             folder = root / f"student{i:02d}"
@@ -73,7 +85,7 @@ def main() -> None:
                 shutil.copy2(ROOT / name, folder / name)
         batch = timed(grade[:3] + ["batch", str(root), "--out",
                                    str(tmp_path / "grades.csv")]
-                      + grade[3:], env)
+                      + grade[3:] + ["--keep-warm", "0"], env)
     print(f"machine: {os.cpu_count()} CPU cores, Keras {args.keras}, "
           f"{args.workers} workers, MNIST_PATH "
           f"{'set' if os.environ.get('MNIST_PATH') else 'unset'}")
@@ -82,6 +94,8 @@ def main() -> None:
           f"({cold / floor:.1f}x import)")
     print(f"single grading, warm reference cache: {warm:6.1f} s "
           f"({warm / floor:.1f}x import)")
+    print(f"the same, forked from the zygote kept warm (median of 3): "
+          f"{kept:6.1f} s ({kept / floor:.1f}x import)")
     print(f"batch of {args.copies} folders (warm):  {batch:6.1f} s "
           f"= {batch / args.copies:.1f} s per folder "
           f"({batch / args.copies / floor:.1f}x import)")

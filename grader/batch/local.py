@@ -1,7 +1,8 @@
 """Runs a batch's jobs on this machine, as ``python -m grader batch`` did.
 
-Folders are graded ``options.workers`` at a time; their task files share one
-pool of that many threads (each folder in a sandbox of its own), and the
+Folders are graded ``options.workers`` (plus one) at a time; their task
+files share one pool of ``options.workers`` threads (each folder in a
+sandbox of its own), and the
 reference is measured (or read from the cache) once, before the first
 folder.
 """
@@ -25,8 +26,11 @@ def run_local(jobs: Iterable[Job], options: Options, version: str
     graded if the reference cannot be measured.
     """
     workers = max(1, options.workers)
+    # One folder more in flight than workers: while the others measure, it
+    # is unpacked, its sandbox started and its tasks queued, or it is
+    # judged, so that no worker waits for a folder's own steps.
     with ThreadPoolExecutor(max_workers=workers) as pool, \
-            ThreadPoolExecutor(max_workers=workers) as outer:
+            ThreadPoolExecutor(max_workers=workers + 1) as outer:
         prepare_reference(options, pool)
         futures = [outer.submit(grade_job, name, payload, digest, options,
                                 version, pool)

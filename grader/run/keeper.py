@@ -384,8 +384,9 @@ def main() -> None:
         Keeper(path, zygote, float(sys.argv[5])).serve(listener)
     finally:
         try:
-            if os.stat(path).st_ino == mine:
+            if os.stat(path).st_ino == mine:  # not a newer keeper's
                 path.unlink()
+                path.with_suffix(".log").unlink(missing_ok=True)
         except OSError:
             pass
         listener.close()
