@@ -105,6 +105,13 @@ def main(job: dict) -> None:
     from grader.measure.guard import Guard
     from grader.tasks import TASKS
 
+    # One thread for TensorFlow's kernels, set before any of them runs:
+    # a reduction then adds its terms in one order on every machine,
+    # whatever its number of cores (an inner-dimension split over threads
+    # regroups a sum, and float32 rounds each grouping its own way), and
+    # the workers of a folder, already one per core, do not also compete
+    # for the cores with each other's kernel threads.
+    trace.tf.config.threading.set_intra_op_parallelism_threads(1)
     folder = Path.cwd()
     sys.path.append(str(folder))  # siblings importable, never shadowing
     task = TASKS[job["task"]]
