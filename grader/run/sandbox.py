@@ -68,6 +68,11 @@ def run_tasks(folder: Path, tasks: list[Task], keras_major: int,
                 except ServerGone as error:
                     retry += group
                     why.append(str(error))
+            # A session's tasks go to the pool once its server is ready
+            # (or gone): a pool thread then never waits for one folder's
+            # sandbox to start while another folder's tasks could run.
+            for session in sessions:
+                session.ready.wait(120)
             futures = [(task, pool.submit(session.run, task))
                        for session in sessions for task in session.tasks
                        .values()]
