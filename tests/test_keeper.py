@@ -82,12 +82,16 @@ def score(done: subprocess.CompletedProcess[str]) -> str:
 
 def test_a_second_grading_forks_from_the_zygote_the_first_kept(kept):
     student, env, folder = kept
-    first = score(grade(student, env))
+    done = grade(student, env)
+    first = score(done)
+    assert "TensorFlow stays loaded in its sandbox for 120 s" in done.stderr
     started = keepers(folder)
     assert len(started) == 1, "the first grading left no kept zygote"
     assert first.startswith("Score: ") and "(100%)" in first
-    second = score(grade(student, env))
+    done = grade(student, env)
+    second = score(done)
     assert second == first
+    assert "stays loaded" not in done.stderr  # said once, when started
     assert keepers(folder) == started, "the second grading started another"
     sockets = list(folder.glob("*.sock"))
     assert len(sockets) == 1

@@ -68,6 +68,18 @@ def grader_failed(error: Exception) -> int:
     return 3
 
 
+def kept_note(options: Options) -> None:
+    """Says on stderr, once, that this grading left TensorFlow loaded for
+    the next one (a keeper it started, see ``--keep-warm``)."""
+    from grader.run.keeper import started_here
+
+    if started_here():
+        print(f"note: TensorFlow stays loaded in its sandbox for "
+              f"{options.keep_warm:g} s, so that your next grading starts "
+              "at once ('python -m grader stop' ends it; --keep-warm 0 or "
+              "GRADER_KEEP_WARM=0 turns this off)", file=sys.stderr)
+
+
 def grade_main(argv: list[str]) -> int:
     """``python -m grader [DIR]``: grades one folder, prints the report."""
     parser = argparse.ArgumentParser(
@@ -122,6 +134,7 @@ def grade_main(argv: list[str]) -> int:
     for note in notes:
         print(f"note: {note}")
     print(render(report, {n: t.filename for n, t in TASKS.items()}))
+    kept_note(options)
     errors = report.grader_errors  # a score without them is not the grade
     extras = outputs.Extras(notes, images, args.visibility)
     outputs.write(args, report, extras, error=outputs.not_graded(
@@ -163,6 +176,7 @@ def compare_main(argv: list[str]) -> int:
         return grader_failed(error)
     path, summary = write_report(report, Path(args.out))
     print("\n".join(summary))
+    kept_note(options)
     print(f"({time.monotonic() - started:.1f} s)")
     print(path.resolve())
     return 3 if report.grader_errors else 0

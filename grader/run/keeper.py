@@ -223,6 +223,7 @@ def start_keeper(path: Path, isolation: Isolation, keras_major: int,
         process.wait()
         raise KeeperUnavailable(said or "the keeper ended before it was "
                                         "ready")
+    _started.append(path)
 
 
 def stop_all() -> int:
@@ -243,6 +244,12 @@ def stop_all() -> int:
 
 _kept: dict[tuple[Isolation, int], KeptZygote] = {}
 _kept_guard = threading.Lock()
+_started: list[Path] = []  # the keepers this process started
+
+
+def started_here() -> int:
+    """How many keepers this process started (the CLI says so once)."""
+    return len(_started)
 
 
 def forks_for(isolation: Isolation, keras_major: int, keep: float) -> Forks:
