@@ -18,6 +18,12 @@ KINDS: tuple[TaskKind, ...] = tuple(k for k in ALL_KINDS if k != "lowlevel")
 # checks and measurements, besides their own (task 4's autoencoder is task
 # 2's; its add_noise has checks of its own).
 MODELS_OF: dict[TaskKind, TaskKind] = {"denoising": "conv"}
+# The kinds from the longest to measure to the shortest (a worker's
+# seconds per task file, bench/profile_grade.py): the workers take a
+# folder's task files in this order, so that the longest is not the one
+# left running alone at the end of a grading or a batch.
+LONGEST_FIRST: tuple[TaskKind, ...] = ("conv", "denoising", "vae", "dense",
+                                       "sparse", "stacked", "lowlevel")
 # What a task file may import (the course's rule; a task may allow more).
 KERAS_IMPORT = "import tensorflow.keras as keras"
 

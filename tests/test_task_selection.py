@@ -188,3 +188,9 @@ def test_a_batch_grades_and_tabulates_the_going_further_tasks(
     ann = next(r for r in rows if r.startswith("ann,")).split(",")
     bob = next(r for r in rows if r.startswith("bob,")).split(",")
     assert ann[5] == "2" and bob[5] == ""  # bob's task 4: not graded
+
+
+def test_every_kind_has_its_place_in_the_order_workers_take_tasks():
+    from grader.tasks import ALL_KINDS, LONGEST_FIRST
+
+    assert sorted(LONGEST_FIRST) == sorted(ALL_KINDS)

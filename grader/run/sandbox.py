@@ -20,7 +20,7 @@ from grader.run.isolation import Isolation
 from grader.run.outcome import WorkerOutcome
 from grader.run.session import ServerGone, Session
 from grader.run.tree import copy_submission, size_problem
-from grader.tasks import Task
+from grader.tasks import LONGEST_FIRST, Task
 
 # What a batch packs of a folder's file: anything larger is over every
 # size limit of a grading (``file_mb``, ``disk_mb``) anyway.
@@ -74,8 +74,9 @@ def run_tasks(folder: Path, tasks: list[Task], keras_major: int,
             for session in sessions:
                 session.ready.wait(120)
             futures = [(task, pool.submit(session.run, task))
-                       for session in sessions for task in session.tasks
-                       .values()]
+                       for session in sessions for task in sorted(
+                           session.tasks.values(),
+                           key=lambda t: LONGEST_FIRST.index(t.kind))]
             for task, future in futures:
                 try:
                     outcomes[task.number] = future.result()
