@@ -4,7 +4,8 @@
 ``python bench/corpus_reports.py OUT_DIR [--keras 2|3]`` writes
 ``OUT_DIR/<group>__<folder>.json`` (Gradescope JSON without timings): the
 before/after record that proves a change kept every verdict. Compare two
-runs with ``diff -r``.
+runs with ``bench/compare_reports.py``. ``--under task6`` grades only the
+folders under ``tests/corpus/task6``.
 """
 from __future__ import annotations
 
@@ -48,7 +49,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out")
     parser.add_argument("--keras", choices=("2", "3"), default="3")
+    parser.add_argument("--under", metavar="GROUP",
+                        help="only the corpus folders under this one")
     args = parser.parse_args()
+    chosen = [f for f in folders() if not args.under
+              or f.is_relative_to(CORPUS / args.under)]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     options = Options(keras_major=int(args.keras), limits=Limits(180, 8192))
@@ -63,8 +68,8 @@ def main() -> None:
             json.dumps(stable(report), indent=1, sort_keys=True) + "\n")
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(one, folders()))
-    print(f"{len(folders())} reports written to {out}")
+        list(pool.map(one, chosen))
+    print(f"{len(chosen)} reports written to {out}")
 
 
 if __name__ == "__main__":
