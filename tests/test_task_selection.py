@@ -95,6 +95,16 @@ def test_a_platform_script_keeps_the_selection():
     assert (asked.tasks, asked.if_present) == ((0, 4), ())
 
 
+def test_a_platform_assignment_keeps_nothing_warm():
+    """A platform's container grades once: nothing of the grader may
+    outlive its run, whatever the instructor's own default."""
+    for argv in ([], ["--keep-warm", "300"]):
+        options = assignment_options(flags(argv))
+        assert options.keep_warm == 0
+        args = grading_argv(options)
+        assert args[args.index("--keep-warm") + 1] == "0"
+
+
 class Stop(Exception):
     """Ends a recorded grading once its tasks are known."""
 

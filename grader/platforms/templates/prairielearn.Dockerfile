@@ -16,6 +16,7 @@ RUN cp grader/platforms/templates/prairielearn.sh ./prairielearn.sh \
 # The reference once, at build time, in both modes the entry point uses
 # (grading and the reconstruction images), so gradings start warm.
 RUN GRADER_CACHE_DIR=/opt/grader/.grader-cache TF_CPP_MIN_LOG_LEVEL=3 \
+    GRADER_KEEP_WARM=0 \
     python -m grader /opt/grader --format prairielearn \
     --json /tmp/reference.json; test -s /tmp/reference.json \
     && chmod -R a+rX /opt/grader

@@ -46,6 +46,7 @@ fi
 status=0
 cd "$HOME_DIR" && timeout --kill-after=5 "$((SECONDS_IN_ALL - 10))" env \
     HOME="$WORK" GRADER_CACHE_DIR="$CACHE" TF_CPP_MIN_LOG_LEVEL=3 \
+    GRADER_KEEP_WARM=0 \
     "$PYTHON" -m grader "$ROOT/student" --tasks "$TASKS" --workers 2 \
     --timeout "$TASK_SECONDS" --search-subfolders --format prairielearn \
     --json "$WORK/results.json" || status=$?
