@@ -16,7 +16,8 @@ The gradings with the guard off, and the classmate's, fork their servers
 from a zygote kept warm between gradings (``--keep-warm``, one per level,
 as a student's successive gradings do); those with the guard on from the
 grading process's own. After every hostile file, the kept zygote is the
-one that was started first, and grades the reference's file in full.
+one that was started first, and grades the reference's file in full
+(one hostile file asks every kept zygote's socket it can reach to stop).
 
 The sandbox does not depend on the Keras version, so this module runs
 under Keras 3 only.
@@ -70,6 +71,26 @@ with open(f"/proc/{{_parent}}/stat") as _f:
     _grand = int(_f.read().rsplit(")", 1)[1].split()[1])
 _libc.kill(_grand, signal.SIGKILL)
 _libc.kill(_parent, signal.SIGKILL)
+''',
+    "keeper_socket": '''
+import os, socket
+# The kept zygotes' sockets (their exact paths), then any in the keepers'
+# folders: asks each to stop, which would end the zygote every later
+# grading forks from.
+_paths = {sockets}
+for _folder in ("{keep}", "/tmp/ae-grader-%d" % os.geteuid(),
+                "/tmp/ae-grader-0"):
+    try:
+        _paths += [os.path.join(_folder, _n) for _n in os.listdir(_folder)]
+    except OSError:
+        pass
+for _path in _paths:
+    try:
+        _s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        _s.connect(_path)
+        _s.send(b'{{"op": "stop"}}')
+    except OSError:
+        pass
 ''',
     "socket_connect": '''
 import socket
@@ -222,6 +243,7 @@ SENTENCES = {
     "ctypes_system": ("load a C library through ctypes", "left"),
     "kill_grader": ("load a C library through ctypes", None),
     "socket_connect": ("open a network connection", None),
+    "keeper_socket": (None, None),
     "fork": ("fork the process", "left"),
     "posixsubprocess": ("start a process through _posixsubprocess",
                         "left"),
@@ -357,6 +379,9 @@ def hostile(tmp_path_factory):
     listener = Listener()
     listener.start()
     canaries, cases = [], [(levels()[0], True, "classmate", classmate)]
+    keep_dir = root / "keep"  # the kept zygotes' sockets
+    sockets = [str(keep_dir / keeper.zygote_key(detect(level), KERAS_MAJOR))
+               + ".sock" for level in levels()]
     root_only = root_only_files()
     for level in levels():
         # The guard's own sentences once, at the strongest level (a run
@@ -373,7 +398,7 @@ def hostile(tmp_path_factory):
                     outside=outside, grader=REPO_ROOT / "grader",
                     tmp_canary=canary, mark=MARK, port=listener.port,
                     repo=REPO_ROOT, classmate=classmate, cache=cache,
-                    root_only=root_only)
+                    root_only=root_only, keep=keep_dir, sockets=sockets)
                 (folder / "0-vanilla.py").write_text(
                     FAULTY + text if name in APPENDED else
                     REFERENCE.replace(
@@ -385,7 +410,6 @@ def hostile(tmp_path_factory):
     # The reference measured first, so the cache stays as it is from here.
     grade(REPO_ROOT, Options(tasks=[0, 1], keras_major=KERAS_MAJOR,
                              cache_dir=cache, other_keras="off"))
-    keep_dir = root / "keep"  # the kept zygotes' sockets
     os.environ["GRADER_KEEP_DIR"] = str(keep_dir)
     watched = [REPO_ROOT / "grader", cache, outside, root / "reference",
                classmate]
