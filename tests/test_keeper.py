@@ -174,3 +174,22 @@ def test_nothing_is_kept_without_a_sandbox(monkeypatch, tmp_path):
         keeper.kept_zygote(Isolation("none"), 3, 60)
     assert not (tmp_path / "keep").exists() or not list(
         (tmp_path / "keep").iterdir())
+
+
+def test_a_keeper_that_answers_nonsense_counts_as_gone():
+    import socket
+    import threading
+
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+
+    def nonsense() -> None:
+        while theirs.recv(1 << 16):
+            theirs.send(b"not json")
+
+    threading.Thread(target=nonsense, daemon=True).start()
+    found = keeper.KeptZygote(ours, Path("/nowhere.sock"))
+    assert not found.alive()
+    with pytest.raises(keeper.ZygoteGone, match="not JSON"):
+        found.new_session(True)
+    found.close()
+    theirs.close()

@@ -121,7 +121,11 @@ class KeptZygote:
                                  f"({error})") from error
         if not reply:
             raise ZygoteGone("the kept zygote ended")
-        answer: dict[str, Any] = json.loads(reply)
+        try:
+            answer: dict[str, Any] = json.loads(reply)
+        except ValueError as error:
+            raise ZygoteGone(f"the kept zygote's answer is not JSON "
+                             f"({error})") from error
         if "error" in answer:
             raise ZygoteGone(str(answer["error"]))
         return answer
@@ -130,7 +134,7 @@ class KeptZygote:
         """Whether the keeper answers and its zygote runs."""
         try:
             return bool(self._ask({"op": "ping"}).get("alive"))
-        except (ZygoteGone, ValueError):
+        except ZygoteGone:
             return False
 
     def said(self) -> str:
@@ -148,7 +152,7 @@ class KeptZygote:
     def end_session(self, ident: int, home: Path) -> None:
         try:
             self._ask({"op": "end", "ident": ident})
-        except (ZygoteGone, ValueError):
+        except ZygoteGone:
             pass
 
     def close(self) -> None:
@@ -170,6 +174,15 @@ def connect(path: Path) -> KeptZygote | None:
     return KeptZygote(connection, path)
 
 
+def live(path: Path) -> KeptZygote | None:
+    """The keeper at ``path`` if it answers and its zygote runs."""
+    found = connect(path)
+    if found is not None and not found.alive():
+        found.close()
+        found = None
+    return found
+
+
 def kept_zygote(isolation: Isolation, keras_major: int, seconds: float
                 ) -> KeptZygote:
     """The kept zygote of this level and Keras version, started (as a
@@ -182,13 +195,13 @@ def kept_zygote(isolation: Isolation, keras_major: int, seconds: float
         raise KeeperUnavailable("the keepers' folder is not this user's "
                                 "private folder")
     path = folder / f"{zygote_key(isolation, keras_major)}.sock"
-    found = connect(path)
-    if found is not None and found.alive():
+    found = live(path)
+    if found is not None:
         return found
     with open(path.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        found = connect(path)
-        if found is not None and found.alive():
+        found = live(path)
+        if found is not None:
             return found
         start_keeper(path, isolation, keras_major, seconds)
     found = connect(path)
@@ -235,7 +248,7 @@ def stop_all() -> int:
         if found is not None:
             try:
                 found._ask({"op": "stop"})
-            except (ZygoteGone, ValueError):
+            except ZygoteGone:
                 pass
             found.close()
             stopped += 1
