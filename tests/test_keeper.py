@@ -146,6 +146,9 @@ def test_a_changed_grader_source_starts_another_zygote(monkeypatch):
 
     monkeypatch.setattr(Path, "read_bytes", changed)
     assert keeper.zygote_key(Isolation("bwrap"), 3) != key
+    monkeypatch.undo()
+    monkeypatch.setattr(keeper, "REPO_ROOT", Path("/another/checkout"))
+    assert keeper.zygote_key(Isolation("bwrap"), 3) != key  # its own files
 
 
 @pytest.mark.parametrize("mode", [0o755, 0o770])

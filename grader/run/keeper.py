@@ -18,9 +18,10 @@ as the grader's own user.
 
 A zygote is only reused by a grading that would start the same one: the
 socket's name is a digest of everything the zygote loaded or inherited
-(:func:`zygote_key`: the grader's sources, the interpreter, the library
-versions, the Keras version, the level, the environment it passes on, the
-data file). Any change starts another keeper; the old one ends when idle.
+(:func:`zygote_key`: the grader's checkout and sources, the interpreter,
+the library versions, the Keras version, the level, the environment it
+passes on, the data file). Any change starts another keeper; the old one
+ends when idle.
 
 The protocol (SOCK_SEQPACKET, one JSON object per message, replies in
 order): ``{"op": "ping"}``, ``{"op": "session", "spooled": B}`` (the
@@ -88,7 +89,8 @@ def zygote_key(isolation: Isolation, keras_major: int) -> str:
         info = os.stat(mnist) if mnist else None
     except OSError:
         info = None
-    facts = {"python": python_executable(), "libraries": library_versions(),
+    facts = {"root": str(REPO_ROOT), "python": python_executable(),
+             "libraries": library_versions(),
              "keras": keras_major, "level": isolation.level,
              "privileged": isolation.privileged,
              "env": {k: os.environ.get(k) for k in PASSED_ENV},
