@@ -190,9 +190,10 @@ def test_a_keeper_that_answers_nonsense_counts_as_gone():
             theirs.send(b"not json")
 
     threading.Thread(target=nonsense, daemon=True).start()
-    found = keeper.KeptZygote(ours, Path("/nowhere.sock"))
+    found = keeper.KeptZygote(ours)
     assert not found.alive()
     with pytest.raises(keeper.ZygoteGone, match="not JSON"):
         found.new_session(True)
     found.close()
     theirs.close()
+

@@ -37,6 +37,7 @@ import fcntl
 import hashlib
 import json
 import os
+import select
 import socket
 import stat
 import subprocess
@@ -50,9 +51,8 @@ from grader.paths import GRADER_DIR, REPO_ROOT
 from grader.run.bwrap import python_executable
 from grader.run.isolation import Isolation
 from grader.run.tree import PASSED_ENV
-from grader.run.zygote import Forks, Zygote, ZygoteGone, zygote_for
-
-START_SECONDS = 180  # the zygote's import, on a slow machine under load
+from grader.run.zygote import (READY_SECONDS, Forks, Zygote, ZygoteGone,
+                               zygote_for)
 
 
 class KeeperUnavailable(RuntimeError):
@@ -106,9 +106,8 @@ class KeptZygote:
     """A grading's handle on a kept zygote: the interface of
     :class:`~grader.run.zygote.Zygote` that a session uses."""
 
-    def __init__(self, connection: socket.socket, path: Path) -> None:
+    def __init__(self, connection: socket.socket) -> None:
         self.connection = connection
-        self.path = path
         self.lock = threading.Lock()
 
     def _ask(self, message: dict[str, Any], fds: list[int] | None = None
@@ -139,9 +138,6 @@ class KeptZygote:
         except ZygoteGone:
             return False
 
-    def said(self) -> str:
-        return ""
-
     def new_session(self, spooled: bool) -> tuple[int, Path]:
         answer = self._ask({"op": "session", "spooled": spooled})
         return int(answer["ident"]), Path(answer["home"])
@@ -154,6 +150,13 @@ class KeptZygote:
     def end_session(self, ident: int, home: Path) -> None:
         try:
             self._ask({"op": "end", "ident": ident})
+        except ZygoteGone:
+            pass
+
+    def stop(self) -> None:
+        """Asks the keeper to end, with its zygote and its sessions."""
+        try:
+            self._ask({"op": "stop"})
         except ZygoteGone:
             pass
 
@@ -173,7 +176,7 @@ def connect(path: Path) -> KeptZygote | None:
     except OSError:
         connection.close()
         return None
-    return KeptZygote(connection, path)
+    return KeptZygote(connection)
 
 
 def live(path: Path) -> KeptZygote | None:
@@ -231,7 +234,11 @@ def start_keeper(path: Path, isolation: Isolation, keras_major: int,
     finally:
         log.close()
     assert process.stdout is not None
-    said = process.stdout.readline().decode("utf-8", "replace").strip()
+    # The keeper says "ready" or why not once its zygote's own wait for
+    # the import (READY_SECONDS) is over at the latest.
+    said = "no word from the keeper"
+    if select.select([process.stdout], [], [], READY_SECONDS + 30)[0]:
+        said = process.stdout.readline().decode("utf-8", "replace").strip()
     process.stdout.close()
     if said != "ready":
         process.kill()
@@ -248,10 +255,7 @@ def stop_all() -> int:
     for path in sorted(folder.glob("*.sock")) if folder else []:
         found = connect(path)
         if found is not None:
-            try:
-                found._ask({"op": "stop"})
-            except ZygoteGone:
-                pass
+            found.stop()
             found.close()
             stopped += 1
     return stopped
@@ -304,8 +308,8 @@ atexit.register(leave_all)
 class Keeper:
     """Holds one zygote and serves gradings on a listening socket."""
 
-    def __init__(self, path: Path, zygote: Zygote, seconds: float) -> None:
-        self.path, self.zygote, self.seconds = path, zygote, seconds
+    def __init__(self, zygote: Zygote, seconds: float) -> None:
+        self.zygote, self.seconds = zygote, seconds
         self.state = threading.Lock()
         self.clients = 0
         self.last = time.monotonic()
@@ -403,7 +407,7 @@ def main() -> None:
     print("ready", flush=True)
     sys.stdout.close()
     try:
-        Keeper(path, zygote, float(sys.argv[5])).serve(listener)
+        Keeper(zygote, float(sys.argv[5])).serve(listener)
     finally:
         try:
             if os.stat(path).st_ino == mine:  # not a newer keeper's

@@ -18,7 +18,7 @@ from grader.failures import SandboxFailed
 from grader.options import Limits
 from grader.run.isolation import Isolation
 from grader.run.outcome import WorkerOutcome
-from grader.run.session import ServerGone, Session
+from grader.run.session import SERVER_READY_SECONDS, ServerGone, Session
 from grader.run.tree import copy_submission, size_problem
 from grader.tasks import LONGEST_FIRST, Task
 
@@ -72,7 +72,7 @@ def run_tasks(folder: Path, tasks: list[Task], keras_major: int,
             # (or gone): a pool thread then never waits for one folder's
             # sandbox to start while another folder's tasks could run.
             for session in sessions:
-                session.ready.wait(120)
+                session.ready.wait(SERVER_READY_SECONDS)
             futures = [(task, pool.submit(session.run, task))
                        for session in sessions for task in sorted(
                            session.tasks.values(),

@@ -35,6 +35,9 @@ from grader.run.tree import (base_env, copy_submission, disk_used,
 from grader.tasks import Task
 
 
+SERVER_READY_SECONDS = 120  # a folder's server, from its start to ready
+
+
 class Session:
     """One sandbox with one fork server, for the given task files."""
 
@@ -204,11 +207,11 @@ class Session:
         """Measures ``task`` in this session; raises ServerGone if the
         server died before its job could start."""
         started = time.monotonic()
-        if not self.ready.wait(120) or self.dead:
+        if not self.ready.wait(SERVER_READY_SECONDS) or self.dead:
             said = self.said() if self.dead else ""
+            late = "" if self.dead else f" within {SERVER_READY_SECONDS} s"
             raise ServerGone("the sandbox did not start"
-                             + (f": {said}" if said else
-                                " within 120 s" if not self.dead else ""))
+                             + (f": {said}" if said else late))
         token = secrets.token_hex(16)
         result_r, _, output_r, _ = self.pipes[task.number]
         result = Reader(result_r, MAX_RESULT, keep_all=True)

@@ -38,14 +38,13 @@ class ZygoteGone(RuntimeError):
     """The zygote is not running (it did not start, or died)."""
 
 
+READY_SECONDS = 180  # a zygote's import, on a slow machine under load
+
+
 class Forks(Protocol):
     """What a session needs of a zygote: this process's own
     (:class:`Zygote`) or one kept warm between gradings
     (:class:`grader.run.keeper.KeptZygote`)."""
-
-    def alive(self) -> bool: ...
-
-    def said(self) -> str: ...
 
     def new_session(self, spooled: bool) -> tuple[int, Path]: ...
 
@@ -53,8 +52,6 @@ class Forks(Protocol):
                      disk_mb: int, fds: list[int]) -> None: ...
 
     def end_session(self, ident: int, home: Path) -> None: ...
-
-    def close(self) -> None: ...
 
 
 def zygote_for(isolation: Isolation, keras_major: int) -> "Zygote":
@@ -122,7 +119,7 @@ class Zygote:
             theirs.close()
         self.said_reader = Reader(said_r, 0, keep_all=False)
         self.said_reader.start()
-        self.control.settimeout(180)
+        self.control.settimeout(READY_SECONDS)
         try:
             ready = self.control.recv(4096)
         except OSError:
