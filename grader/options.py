@@ -26,11 +26,16 @@ def default_keep_warm() -> float:
     """``--keep-warm``'s default: ``GRADER_KEEP_WARM`` (seconds, 0 for
     off) where set, else :data:`KEEP_WARM`."""
     value = os.environ.get("GRADER_KEEP_WARM", "")
+    if not value.strip():
+        return KEEP_WARM
     try:
-        return max(0.0, float(value)) if value.strip() else KEEP_WARM
+        seconds = float(value)
     except ValueError:
-        raise ValueError(f"GRADER_KEEP_WARM={value!r} is not a number of "
-                         "seconds") from None
+        seconds = -1.0
+    if not seconds >= 0:  # negative, or not a number (NaN too)
+        raise ValueError(f"GRADER_KEEP_WARM={value!r} is not 0 (off) or "
+                         "a number of seconds")
+    return seconds
 
 
 @dataclass(frozen=True)

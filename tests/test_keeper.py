@@ -197,3 +197,14 @@ def test_a_keeper_that_answers_nonsense_counts_as_gone():
     found.close()
     theirs.close()
 
+
+def test_the_default_comes_from_grader_keep_warm(monkeypatch):
+    from grader.options import KEEP_WARM, default_keep_warm
+
+    for value, seconds in (("", KEEP_WARM), ("0", 0.0), ("30", 30.0)):
+        monkeypatch.setenv("GRADER_KEEP_WARM", value)
+        assert default_keep_warm() == seconds
+    for value in ("-5", "soon", "nan"):
+        monkeypatch.setenv("GRADER_KEEP_WARM", value)
+        with pytest.raises(ValueError, match="GRADER_KEEP_WARM"):
+            default_keep_warm()
