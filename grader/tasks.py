@@ -84,6 +84,12 @@ class Task:
         return model_kind(self.kind)
 
     @property
+    def defines(self) -> str:
+        """What the file's ``function`` is: task 6's is a class (a
+        tf.Module), every other task's a function."""
+        return "class" if self.kind == "lowlevel" else "function"
+
+    @property
     def signature(self) -> str:
         """The task's function signature, in words."""
         return f"{self.function}({', '.join(self.params)})"

@@ -40,8 +40,7 @@ def loads(ev: Evidence) -> Verdict:
         hint = (f"; found {', '.join(found)}" if found else
                 "; the file defines no functions")
         return Verdict.fail(
-            f"{ev.task.filename} has no "
-            f"{'class' if ev.task.function[:1].isupper() else 'function'} "
+            f"{ev.task.filename} has no {ev.task.defines} "
             f"{ev.task.function}{hint}. "
             f"Define {ev.task.signature}")
     if error.get("type") == "SyntaxError":
