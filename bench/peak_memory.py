@@ -45,6 +45,49 @@ def tree_memory(process: psutil.Process) -> tuple[int, int]:
     return rss, pss
 
 
+def tree_cpu(process: psutil.Process, seen: dict[int, float]) -> None:
+    """Records in ``seen`` the CPU-seconds so far of ``process`` and each
+    of its descendants (a process's own, not its children's)."""
+    try:
+        members = [process] + process.children(recursive=True)
+    except psutil.Error:
+        return
+    for member in members:
+        try:
+            times = member.cpu_times()
+        except psutil.Error:
+            continue
+        seen[member.pid] = max(seen.get(member.pid, 0.0),
+                               times.user + times.system)
+
+
+def sampled(command: list[str], env: dict[str, str], interval: float,
+            memory: bool = True) -> dict[str, float]:
+    """Runs ``command`` in the repository's root, sampling its process
+    tree every ``interval`` seconds until it ends: ``wall`` seconds,
+    ``cpu`` seconds (a process's last ``interval`` may be missed, so a
+    lower bound) and, with ``memory``, the peak summed ``rss`` and ``pss``
+    in bytes. Exits with the command's output if it fails."""
+    started = time.perf_counter()
+    child = subprocess.Popen(command, cwd=ROOT, env=env, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process, seen = psutil.Process(child.pid), {}
+    peak_rss = peak_pss = 0
+    while child.poll() is None:
+        if memory:
+            rss, pss = tree_memory(process)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        tree_cpu(process, seen)
+        time.sleep(interval)
+    wall = time.perf_counter() - started
+    output = child.stdout.read() if child.stdout else ""
+    if child.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed ({child.returncode}):\n"
+                 f"{output[-3000:]}")
+    return {"wall": wall, "cpu": sum(seen.values()), "rss": peak_rss,
+            "pss": peak_pss}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", default="0,1,2,3")
@@ -55,21 +98,9 @@ def main() -> None:
     command = [sys.executable, "-m", "grader", str(ROOT), "--tasks",
                args.tasks, "--keras", args.keras, "--workers",
                str(args.workers), "--no-cache"]
-    started = time.monotonic()
-    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True,
-                             env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3",
-                                      GRADER_KEEP_WARM="0"))
-    process = psutil.Process(child.pid)
-    peak_rss = peak_pss = 0
-    while child.poll() is None:
-        rss, pss = tree_memory(process)
-        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
-        time.sleep(args.interval)
-    output = child.stdout.read()
-    seconds = time.monotonic() - started
-    if child.returncode != 0:
-        sys.exit(f"grading failed ({child.returncode}):\n{output[-3000:]}")
+    run = sampled(command, dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3",
+                                GRADER_KEEP_WARM="0"), args.interval)
+    seconds, peak_rss, peak_pss = run["wall"], run["rss"], run["pss"]
     mb = 1024 * 1024
     choice = memory_setting_mb(peak_pss / mb, peak_rss / mb)
     print(f"tasks {args.tasks}, Keras {args.keras}, {args.workers} "

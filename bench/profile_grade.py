@@ -37,7 +37,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -48,7 +47,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-from peak_memory import tree_memory  # noqa: E402
+import peak_memory  # noqa: E402
 from grader.tasks import TASKS  # noqa: E402
 
 MB = 1024 * 1024
@@ -63,42 +62,13 @@ SERVERS = {  # what replaces ``-m grader.run.forkserver MODE FDS``
     "fork server forked from the zygote": "zygote"}
 
 
-def tree_cpu(process: psutil.Process, seen: dict[int, float]) -> None:
-    """Records in ``seen`` the CPU-seconds so far of ``process`` and each
-    of its descendants (a process's own, not its children's)."""
-    try:
-        members = [process] + process.children(recursive=True)
-    except psutil.Error:
-        return
-    for member in members:
-        try:
-            times = member.cpu_times()
-        except psutil.Error:
-            continue
-        seen[member.pid] = max(seen.get(member.pid, 0.0),
-                               times.user + times.system)
-
-
 def sampled(command: list[str], env: dict[str, str]) -> dict[str, float]:
     """Runs ``command``: wall, CPU-seconds of its process tree (sampled
     every 0.1 s: a process's last 0.1 s may be missed), peak summed RSS
     and PSS (MB)."""
-    start = time.perf_counter()
-    child = subprocess.Popen(command, cwd=ROOT, env=env, text=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    process, peak_rss, peak_pss = psutil.Process(child.pid), 0, 0
-    seen: dict[int, float] = {}
-    while child.poll() is None:
-        rss, pss = tree_memory(process)
-        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
-        tree_cpu(process, seen)
-        time.sleep(0.1)
-    wall, output = time.perf_counter() - start, child.stdout.read()
-    if child.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed ({child.returncode}):\n"
-                 f"{output[-3000:]}")
-    return {"wall": wall, "cpu": sum(seen.values()),
-            "rss_mb": peak_rss / MB, "pss_mb": peak_pss / MB}
+    run = peak_memory.sampled(command, env, 0.1)
+    return {"wall": run["wall"], "cpu": run["cpu"],
+            "rss_mb": run["rss"] / MB, "pss_mb": run["pss"] / MB}
 
 
 def session_start(keras: int, code: str | None) -> dict[str, float]:
@@ -130,7 +100,7 @@ def session_start(keras: int, code: str | None) -> dict[str, float]:
             sys.exit(f"the sandbox did not start: {box.said()}")
         ready, seen = time.perf_counter() - start, {}
         if box.server.pid is not None:
-            tree_cpu(psutil.Process(box.server.pid), seen)
+            peak_memory.tree_cpu(psutil.Process(box.server.pid), seen)
         else:  # the server is the zygote's child: the grader's side only
             seen[0] = time.process_time() - cpu
         box.close()
