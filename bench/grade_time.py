@@ -15,8 +15,10 @@ Measures, each as a separate command so TensorFlow's start-up is included:
 and ``import tensorflow`` alone (the median of 3, in the same run), the
 floor each figure is also given as a multiple of.
 
-Each command's process tree is sampled for its CPU-seconds (every 0.05 s:
-a process's last 0.05 s may be missed, so the figure is a lower bound).
+The cold grading's, the batch's and the imports' process trees are
+sampled for their CPU-seconds (every 0.05 s: a process's last 0.05 s may
+be missed, so the figure is a lower bound); the other commands are only
+timed, as sampling costs the sampler about 5% of a core.
 For the cold grading and the batch it prints what those CPU-seconds allow
 at best on this machine's cores: the cold grading's import (one core)
 plus the rest of its CPU-seconds spread over all cores, and the batch's
@@ -58,8 +60,9 @@ def sampled(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def timed(command: list[str], env: dict[str, str]) -> float:
-    """Runs ``command``: its wall time."""
-    return sampled(command, env)[0]
+    """Runs ``command``: its wall time (nothing sampled meanwhile)."""
+    return peak_memory.sampled(command, env, 0.05, memory=False,
+                               cpu=False)["wall"]
 
 
 def main() -> None:

@@ -62,12 +62,14 @@ def tree_cpu(process: psutil.Process, seen: dict[int, float]) -> None:
 
 
 def sampled(command: list[str], env: dict[str, str], interval: float,
-            memory: bool = True) -> dict[str, float]:
+            memory: bool = True, cpu: bool = True) -> dict[str, float]:
     """Runs ``command`` in the repository's root, sampling its process
-    tree every ``interval`` seconds until it ends: ``wall`` seconds,
-    ``cpu`` seconds (a process's last ``interval`` may be missed, so a
-    lower bound) and, with ``memory``, the peak summed ``rss`` and ``pss``
-    in bytes. Exits with the command's output if it fails."""
+    tree every ``interval`` seconds until it ends: ``wall`` seconds and,
+    with ``cpu``, its ``cpu`` seconds (a process's last ``interval`` may
+    be missed, so a lower bound) and, with ``memory``, the peak summed
+    ``rss`` and ``pss`` in bytes (each sample costs the sampler CPU-time
+    the command could have used: sample only what is reported). Exits with
+    the command's output if it fails."""
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT, env=env, text=True,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -77,7 +79,8 @@ def sampled(command: list[str], env: dict[str, str], interval: float,
         if memory:
             rss, pss = tree_memory(process)
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
-        tree_cpu(process, seen)
+        if cpu:
+            tree_cpu(process, seen)
         time.sleep(interval)
     wall = time.perf_counter() - started
     output = child.stdout.read() if child.stdout else ""
